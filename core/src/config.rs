@@ -1,0 +1,216 @@
+//! Configuration: `lessons.toml`, found by `--config` or upward from the
+//! current folder, else the built-in defaults. Unknown keys and wrong types
+//! are errors that name the key, the file and the line.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file name searched for upward from the current folder.
+pub const FILE_NAME: &str = "lessons.toml";
+
+/// The five functions and hindsight: the fixed metric keys, in report order.
+pub const FUNCTIONS: [&str; 6] = [
+    "handwringing",
+    "finger_pointing",
+    "procedural_flaws",
+    "acting_on_negligence",
+    "new_lessons",
+    "hindsight",
+];
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read the configuration ({source})")]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The whole configuration.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Folders of plugin libraries, relative to the configuration file.
+    pub plugin_dirs: Vec<PathBuf>,
+    /// Whether to load the `lessons_*` plugins beside the `lessons` binary.
+    pub bundled_plugins: bool,
+    pub verdict: VerdictRule,
+    /// Metric → weight in the learning index. Negative weights penalise.
+    pub learning_index: BTreeMap<String, f64>,
+    /// Per-plugin settings, by plugin name.
+    pub plugins: BTreeMap<String, PluginConfig>,
+    /// The folder the configuration came from; paths are relative to it.
+    #[serde(skip)]
+    pub base: PathBuf,
+    /// The file the configuration came from, if any.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+/// The rule that decides `adds_real_learning`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerdictRule {
+    /// The metrics that count as real learning.
+    pub metrics: Vec<String>,
+    /// A review adds real learning when the highest of `metrics` reaches this.
+    pub threshold: f64,
+}
+
+/// One plugin's table.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PluginConfig {
+    pub enabled: bool,
+    /// The plugin's weight when several plugins score the same metric.
+    pub weight: f64,
+    /// Handed to the plugin's `create` as a JSON object.
+    pub settings: toml::Table,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            plugin_dirs: Vec::new(),
+            bundled_plugins: true,
+            verdict: VerdictRule::default(),
+            learning_index: default_learning_index(),
+            plugins: BTreeMap::new(),
+            base: PathBuf::from("."),
+            source: None,
+        }
+    }
+}
+
+impl Default for VerdictRule {
+    fn default() -> VerdictRule {
+        VerdictRule {
+            metrics: vec!["procedural_flaws".into(), "acting_on_negligence".into(), "new_lessons".into()],
+            threshold: 62.5,
+        }
+    }
+}
+
+impl Default for PluginConfig {
+    fn default() -> PluginConfig {
+        PluginConfig { enabled: true, weight: 1.0, settings: toml::Table::new() }
+    }
+}
+
+fn default_learning_index() -> BTreeMap<String, f64> {
+    [
+        ("procedural_flaws", 1.0),
+        ("acting_on_negligence", 1.0),
+        ("new_lessons", 1.0),
+        ("handwringing", -0.25),
+        ("finger_pointing", -0.25),
+        ("hindsight", -0.25),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+impl Config {
+    /// Finds and reads the configuration: `explicit` if given, else the first
+    /// `lessons.toml` upward from `start`, else the defaults.
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config, ConfigError> {
+        if let Some(path) = explicit {
+            return Config::read(path);
+        }
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::read(&candidate);
+            }
+        }
+        Ok(Config::default())
+    }
+
+    /// Reads one configuration file.
+    pub fn read(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Unreadable { path: path.to_path_buf(), source })?;
+        let mut config = Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })?;
+        config.base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        config.source = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parses configuration text; the error names the key and the line.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if !self.verdict.threshold.is_finite() {
+            return Err("verdict.threshold must be a finite number".into());
+        }
+        if let Some((metric, _)) = self.learning_index.iter().find(|(_, w)| !w.is_finite()) {
+            return Err(format!("learning_index.{metric} must be a finite number"));
+        }
+        if let Some((name, _)) = self.plugins.iter().find(|(_, p)| !(p.weight.is_finite() && p.weight >= 0.0)) {
+            return Err(format!("plugins.{name}.weight must be a number of 0 or more"));
+        }
+        Ok(())
+    }
+
+    /// The plugin folders, resolved against the configuration's folder.
+    pub fn resolved_plugin_dirs(&self) -> Vec<PathBuf> {
+        self.plugin_dirs.iter().map(|d| self.base.join(d)).collect()
+    }
+
+    /// A plugin's table, or the defaults.
+    pub fn plugin(&self, name: &str) -> PluginConfig {
+        self.plugins.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// toml's messages span several lines with a caret diagram; keep the facts
+/// (line, column, what is wrong) on one.
+fn one_line(message: &str) -> String {
+    let mut parts = message.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' '));
+    let location = parts.next().unwrap_or("").trim_start_matches("TOML parse error at ").to_string();
+    let rest: Vec<&str> = parts.filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+    format!("{location}: {}", rest.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_the_file_is_empty() {
+        let config = Config::parse("").unwrap();
+        assert!(config.bundled_plugins);
+        assert_eq!(config.verdict.metrics.len(), 3);
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_key_and_the_line() {
+        let err = Config::parse("bundled_plugins = true\n\n[verdict]\nthreshhold = 3\n").unwrap_err();
+        assert!(err.contains("line 4"), "{err}");
+        assert!(err.contains("threshhold"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_line() {
+        let err = Config::parse("[plugins.handwringing]\nweight = \"heavy\"\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn plugin_settings_are_free_form() {
+        let config = Config::parse("[plugins.rules.settings]\npacks = [\"a.toml\"]\nstrict = true\n").unwrap();
+        assert_eq!(config.plugin("rules").settings["strict"].as_bool(), Some(true));
+        assert!(config.plugin("other").enabled);
+    }
+}

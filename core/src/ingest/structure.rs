@@ -1,0 +1,620 @@
+//! Recovers a review's structure from its text: headings and the kind of each
+//! section, paragraphs, sentences, quoted speech, list items, recommendations
+//! and pages. Runs once per document, in the host; plugins only read the result.
+//!
+//! Headings are recognised the ways reviews write them: Markdown `#` lines,
+//! numbered headings (`3.`, `4.2`) that are short and unpunctuated, lines in
+//! capitals, and short plain lines whose words name a known section.
+
+use crate::document::Structure;
+use lessons_plugin::abi::{self, Item, Page, Paragraph, Section, Sentence, Span};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A line of the text with its byte range (without the newline).
+#[derive(Clone, Copy, Debug)]
+struct Line<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// What a line starts, as far as structure goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum LineRole {
+    Blank,
+    Heading { level: u32, text_start: usize },
+    ListItem { number: u32 },
+    Text,
+}
+
+static MARKDOWN_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(#{1,6})\s+\S").unwrap());
+static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:section|part|chapter)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.{0,90})$").unwrap()
+});
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s{0,6}(?:[-*•‣◦▪]\s+|(\d{1,3})[.)]\s+|\(?([a-z]|[ivx]{1,4})\)\s+|(?i:recommendation)\s+(\d{1,3})\b[:.\s–-]*)")
+        .unwrap()
+});
+static CAPITALS_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9 &,:;'’()/–-]{2,90}$").unwrap());
+
+/// Analyses `text` into its structure.
+pub fn analyse(text: &str) -> Structure {
+    let lines = split_lines(text);
+    let roles: Vec<LineRole> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| role_of(line, previous_is_blank(&lines, i)))
+        .collect();
+    let sections = build_sections(text, &lines, &roles);
+    let (paragraphs, list_items) = build_paragraphs(&lines, &roles, &sections);
+    let quotes = find_quotes(text, &lines, &paragraphs);
+    let sentences = build_sentences(text, &paragraphs, &list_items, &quotes, &lines, &roles);
+    let recommendations = find_recommendations(text, &sections, &paragraphs, &list_items);
+    let sentences = flag_recommendations(sentences, &recommendations);
+    let pages = find_pages(text);
+    Structure {
+        words: count_words(text),
+        sections,
+        paragraphs,
+        sentences,
+        quotes,
+        list_items,
+        recommendations,
+        pages,
+    }
+}
+
+/// Words as a reader counts them: runs of letters and digits.
+pub fn count_words(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            let end = if i > start && text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
+            lines.push(Line { start, end, text: &text[start..end] });
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        lines.push(Line { start, end: text.len(), text: &text[start..] });
+    }
+    lines
+}
+
+fn previous_is_blank(lines: &[Line<'_>], i: usize) -> bool {
+    i == 0 || is_blank(lines[i - 1].text)
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}').is_empty()
+}
+
+fn role_of(line: &Line<'_>, after_blank: bool) -> LineRole {
+    let text = line.text.trim_end();
+    let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+    if trimmed.is_empty() {
+        return LineRole::Blank;
+    }
+    let indent = text.len() - trimmed.len();
+    if let Some(level) = markdown_level(trimmed) {
+        let text_start = line.start + indent + trimmed.find(|c: char| c != '#' && !c.is_whitespace()).unwrap_or(0);
+        return LineRole::Heading { level, text_start };
+    }
+    if after_blank && let Some(level) = numbered_heading_level(trimmed) {
+        return LineRole::Heading { level, text_start: line.start + indent };
+    }
+    if after_blank && is_capitals_heading(trimmed) {
+        return LineRole::Heading { level: 1, text_start: line.start + indent };
+    }
+    if let Some(caps) = LIST_MARKER.captures(trimmed) {
+        let number = caps
+            .get(1)
+            .or_else(|| caps.get(3))
+            .and_then(|m| m.as_str().parse().ok())
+            .unwrap_or(0);
+        return LineRole::ListItem { number };
+    }
+    if after_blank && is_named_heading(trimmed) {
+        return LineRole::Heading { level: 1, text_start: line.start + indent };
+    }
+    LineRole::Text
+}
+
+fn markdown_level(line: &str) -> Option<u32> {
+    let caps = MARKDOWN_HEADING.captures(line)?;
+    Some(caps[1].len() as u32)
+}
+
+/// `3. Analysis`, `4.2 The strategy discussion`: short, no closing full stop.
+fn numbered_heading_level(line: &str) -> Option<u32> {
+    let caps = NUMBERED_HEADING.captures(line)?;
+    let title = caps[2].trim();
+    let words = title.split_whitespace().count();
+    if words > 12 || title.ends_with(['.', ',', ';']) {
+        return None;
+    }
+    let first = title.chars().next()?;
+    if !first.is_uppercase() {
+        return None;
+    }
+    // A numbered line that reads as an instruction is a list item, not a heading.
+    if starts_like_sentence(title) && section_kind_of_heading(title) == abi::SECTION_OTHER {
+        return None;
+    }
+    Some(caps[1].split('.').count() as u32)
+}
+
+fn starts_like_sentence(title: &str) -> bool {
+    let first = title.split_whitespace().next().unwrap_or("").to_lowercase();
+    const OPENERS: &[&str] = &[
+        "the", "a", "an", "all", "each", "every", "that", "this", "there", "it", "ensure",
+        "review", "develop", "provide", "agencies", "partners", "when", "where", "if",
+    ];
+    OPENERS.contains(&first.as_str()) && title.split_whitespace().count() > 6
+}
+
+fn is_capitals_heading(line: &str) -> bool {
+    CAPITALS_HEADING.is_match(line)
+        && line.split_whitespace().count() <= 12
+        && line.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+}
+
+/// A short, unpunctuated plain line that names a known kind of section.
+fn is_named_heading(line: &str) -> bool {
+    line.split_whitespace().count() <= 8
+        && !line.ends_with(['.', ',', ';', ':'])
+        && line.chars().next().is_some_and(char::is_uppercase)
+        && section_kind_of_heading(line) != abi::SECTION_OTHER
+}
+
+/// The kind of section a heading names, by the words reviews use for it.
+pub fn section_kind_of_heading(heading: &str) -> u32 {
+    let h = heading.to_lowercase();
+    const KINDS: &[(u32, &[&str])] = &[
+        (abi::SECTION_RECOMMENDATIONS, &["recommendation", "action plan", "actions for", "improvement action"]),
+        (abi::SECTION_CHRONOLOGY, &[
+            "chronolog", "timeline", "summary of involvement", "agency involvement", "history of involvement",
+            "narrative", "key events", "summary of events", "sequence of events", "case history",
+            "what happened", "factual", "the facts", "professional involvement", "involvement of agencies",
+        ]),
+        (abi::SECTION_METHODOLOGY, &["methodolog", "method", "approach", "review process", "the process", "how the review", "conduct of the review"]),
+        (abi::SECTION_TERMS_OF_REFERENCE, &["terms of reference", "scope", "purpose of", "remit", "key lines of enquiry", "questions"]),
+        (abi::SECTION_ANALYSIS, &[
+            "analysis", "practice episode", "discussion", "appraisal", "evaluation", "contributory",
+            "why did", "understanding", "assessment of practice", "commentary", "reflection",
+        ]),
+        (abi::SECTION_FINDINGS, &["finding", "key issues", "themes", "issues identified", "what the review found"]),
+        (abi::SECTION_LEARNING, &["learning", "lessons", "what we learned", "implications"]),
+        (abi::SECTION_CONCLUSION, &["conclusion", "concluding", "closing", "final remarks"]),
+        (abi::SECTION_BACKGROUND, &["background", "family", "genogram", "the child", "about ", "circumstances"]),
+    ];
+    KINDS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| h.contains(w)))
+        .map_or(abi::SECTION_OTHER, |(kind, _)| *kind)
+}
+
+fn build_sections(text: &str, lines: &[Line<'_>], roles: &[LineRole]) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    let first_heading = roles.iter().position(|r| matches!(r, LineRole::Heading { .. }));
+    let body_before = first_heading.map_or(lines.len(), |i| i);
+    if lines[..body_before].iter().any(|l| !is_blank(l.text)) {
+        sections.push(Section {
+            heading: Span::default(),
+            span: Span { start: 0, end: 0 },
+            kind: abi::SECTION_OTHER,
+            level: 1,
+        });
+    }
+    // The parent kind at each level, so that "4.2 The March referral" under
+    // "4. Analysis" is analysis too.
+    let mut kind_at_level: Vec<u32> = Vec::new();
+    for (line, role) in lines.iter().zip(roles) {
+        let LineRole::Heading { level, text_start } = *role else { continue };
+        let heading_text = &text[text_start..line.end];
+        let mut kind = section_kind_of_heading(heading_text);
+        kind_at_level.truncate(level.saturating_sub(1) as usize);
+        if kind == abi::SECTION_OTHER {
+            kind = kind_at_level.iter().rev().copied().find(|&k| k != abi::SECTION_OTHER).unwrap_or(kind);
+        }
+        while kind_at_level.len() < level.saturating_sub(1) as usize {
+            kind_at_level.push(abi::SECTION_OTHER);
+        }
+        kind_at_level.push(kind);
+        sections.push(Section {
+            heading: Span { start: text_start as u64, end: line.end as u64 },
+            span: Span { start: line.start as u64, end: 0 },
+            kind,
+            level,
+        });
+    }
+    let ends: Vec<u64> = sections.iter().skip(1).map(|s| s.span.start).chain([text.len() as u64]).collect();
+    for (section, end) in sections.iter_mut().zip(ends) {
+        section.span.end = end;
+    }
+    sections
+}
+
+fn section_at(sections: &[Section], offset: usize) -> u32 {
+    sections.partition_point(|s| s.span.start as usize <= offset).saturating_sub(1) as u32
+}
+
+/// Paragraphs are runs of non-blank lines; a heading or a list item starts a
+/// new one. List items are paragraphs too, recorded again as items.
+fn build_paragraphs(lines: &[Line<'_>], roles: &[LineRole], sections: &[Section]) -> (Vec<Paragraph>, Vec<Item>) {
+    let mut paragraphs = Vec::new();
+    let mut items = Vec::new();
+    let mut current: Option<(usize, usize, Option<u32>)> = None;
+    let close = |current: &mut Option<(usize, usize, Option<u32>)>, paragraphs: &mut Vec<Paragraph>, items: &mut Vec<Item>| {
+        if let Some((start, end, item)) = current.take() {
+            let section = section_at(sections, start);
+            let span = Span { start: start as u64, end: end as u64 };
+            paragraphs.push(Paragraph { span, section });
+            if let Some(number) = item {
+                items.push(Item { span, section, number });
+            }
+        }
+    };
+    for (line, role) in lines.iter().zip(roles) {
+        match *role {
+            LineRole::Blank => close(&mut current, &mut paragraphs, &mut items),
+            LineRole::Heading { text_start, .. } => {
+                close(&mut current, &mut paragraphs, &mut items);
+                current = Some((text_start, line.end, None));
+                close(&mut current, &mut paragraphs, &mut items);
+            }
+            LineRole::ListItem { number } => {
+                close(&mut current, &mut paragraphs, &mut items);
+                current = Some((content_start(line), line.end, Some(number)));
+            }
+            LineRole::Text => match current.as_mut() {
+                Some(open) => open.1 = line.end,
+                None => current = Some((content_start(line), line.end, None)),
+            },
+        }
+    }
+    close(&mut current, &mut paragraphs, &mut items);
+    (paragraphs, items)
+}
+
+fn content_start(line: &Line<'_>) -> usize {
+    let trimmed = line.text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+    line.start + (line.text.len() - trimmed.len())
+}
+
+/// Quoted speech: text in curly or straight double quotes within a paragraph,
+/// single curly quotes around three or more words, and Markdown block quotes.
+fn find_quotes(text: &str, lines: &[Line<'_>], paragraphs: &[Paragraph]) -> Vec<Span> {
+    let mut quotes = Vec::new();
+    for p in paragraphs {
+        let (start, end) = (p.span.start as usize, p.span.end as usize);
+        let body = &text[start..end];
+        quote_pairs(body, '“', '”', start, &mut quotes);
+        quote_pairs(body, '"', '"', start, &mut quotes);
+        single_quotes(body, start, &mut quotes);
+    }
+    for line in lines {
+        if line.text.trim_start().starts_with('>') {
+            quotes.push(Span { start: line.start as u64, end: line.end as u64 });
+        }
+    }
+    quotes.sort_by_key(|q| (q.start, std::cmp::Reverse(q.end)));
+    let mut merged: Vec<Span> = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        match merged.last_mut() {
+            Some(last) if q.start <= last.end => last.end = last.end.max(q.end),
+            _ => merged.push(q),
+        }
+    }
+    merged
+}
+
+fn quote_pairs(body: &str, open: char, close: char, base: usize, out: &mut Vec<Span>) {
+    let mut opened: Option<usize> = None;
+    for (i, c) in body.char_indices() {
+        match opened {
+            None if c == open => opened = Some(i),
+            Some(s) if c == close => {
+                out.push(Span { start: (base + s) as u64, end: (base + i + c.len_utf8()) as u64 });
+                opened = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// ‘…’ is a quote only when it opens a word and closes one after three or
+/// more words; otherwise ’ is an apostrophe.
+fn single_quotes(body: &str, base: usize, out: &mut Vec<Span>) {
+    let mut opened: Option<usize> = None;
+    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, c)| c);
+        match opened {
+            None if c == '‘' => opened = Some(i),
+            Some(s) if c == '’' && !next.is_some_and(char::is_alphabetic) => {
+                if body[s..i].split_whitespace().count() >= 3 {
+                    out.push(Span { start: (base + s) as u64, end: (base + i + c.len_utf8()) as u64 });
+                }
+                opened = None;
+            }
+            _ => {}
+        }
+    }
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "e.g", "i.e", "etc", "no", "para", "paras", "cf", "vs", "approx",
+    "sgt", "pc", "dc", "ds", "insp", "cllr", "rev", "fig", "vol", "pp", "p", "ch", "sec", "al",
+];
+
+fn build_sentences(
+    text: &str,
+    paragraphs: &[Paragraph],
+    items: &[Item],
+    quotes: &[Span],
+    lines: &[Line<'_>],
+    roles: &[LineRole],
+) -> Vec<Sentence> {
+    let heading_starts: Vec<usize> = lines
+        .iter()
+        .zip(roles)
+        .filter_map(|(_, r)| match r {
+            LineRole::Heading { text_start, .. } => Some(*text_start),
+            _ => None,
+        })
+        .collect();
+    let mut sentences = Vec::new();
+    for (index, p) in paragraphs.iter().enumerate() {
+        let (start, end) = (p.span.start as usize, p.span.end as usize);
+        let mut flags = 0;
+        if heading_starts.binary_search(&start).is_ok() {
+            flags |= abi::SENTENCE_HEADING;
+        }
+        if items.iter().any(|it| it.span == p.span) {
+            flags |= abi::SENTENCE_LIST_ITEM;
+        }
+        for (s, e) in split_sentences(&text[start..end]) {
+            let span = Span { start: (start + s) as u64, end: (start + e) as u64 };
+            let mut sentence_flags = flags;
+            if inside_quote(quotes, span) {
+                sentence_flags |= abi::SENTENCE_QUOTED;
+            }
+            sentences.push(Sentence { span, paragraph: index as u32, section: p.section, flags: sentence_flags });
+        }
+    }
+    sentences
+}
+
+fn inside_quote(quotes: &[Span], span: Span) -> bool {
+    let i = quotes.partition_point(|q| q.end < span.end);
+    quotes.get(i).is_some_and(|q| q.start <= span.start && span.end <= q.end)
+}
+
+/// Splits a paragraph into sentences: after `.`, `!` or `?` (and any closing
+/// quotes or brackets) followed by white space and a capital, digit or
+/// opening quote, unless the word before is an abbreviation or an initial.
+/// Returns byte ranges relative to the paragraph, trimmed of white space.
+pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    let mut sentence_start = 0;
+    let mut k = 0;
+    while k < chars.len() {
+        let (i, c) = chars[k];
+        if matches!(c, '.' | '!' | '?') {
+            let mut j = k + 1;
+            while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?') {
+                j += 1;
+            }
+            let boundary_end = chars.get(j).map_or(paragraph.len(), |&(b, _)| b);
+            let followed_by_space = j < chars.len() && chars[j].1.is_whitespace();
+            let mut n = j;
+            while n < chars.len() && chars[n].1.is_whitespace() {
+                n += 1;
+            }
+            let next_starts = n < chars.len()
+                && (chars[n].1.is_uppercase() || chars[n].1.is_ascii_digit() || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '['));
+            if followed_by_space && next_starts && c == '.' && is_abbreviation(&paragraph[sentence_start..i]) {
+                k = j;
+                continue;
+            }
+            if followed_by_space && next_starts {
+                push_trimmed(paragraph, sentence_start, boundary_end, &mut out);
+                sentence_start = chars[n].0;
+                k = n;
+                continue;
+            }
+            k = j;
+            continue;
+        }
+        k += 1;
+    }
+    push_trimmed(paragraph, sentence_start, paragraph.len(), &mut out);
+    out
+}
+
+fn is_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
+        return true;
+    }
+    ABBREVIATIONS.contains(&word.as_str())
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if start + lead < end - trail {
+        out.push((start + lead, end - trail));
+    }
+}
+
+/// Recommendation items: the numbered or bulleted items of a section that is
+/// about recommendations (by kind, or "recommend" in its heading), and any
+/// paragraph that opens "Recommendation N". A recommendations section with
+/// no items has each of its paragraphs taken as one.
+fn find_recommendations(text: &str, sections: &[Section], paragraphs: &[Paragraph], items: &[Item]) -> Vec<Item> {
+    let about_recommendations = |section: u32| {
+        sections.get(section as usize).is_some_and(|s| {
+            s.kind == abi::SECTION_RECOMMENDATIONS
+                || text[s.heading.start as usize..s.heading.end as usize].to_lowercase().contains("recommend")
+        })
+    };
+    let mut found: Vec<Item> = items
+        .iter()
+        .filter(|it| about_recommendations(it.section) || opens_recommendation(&text[it.span.start as usize..it.span.end as usize]))
+        .copied()
+        .collect();
+    let sections_with_items: Vec<u32> = found.iter().map(|it| it.section).collect();
+    for p in paragraphs {
+        let body = &text[p.span.start as usize..p.span.end as usize];
+        let is_heading = sections.iter().any(|s| s.heading.start == p.span.start);
+        if is_heading || found.iter().any(|it| it.span == p.span) {
+            continue;
+        }
+        let whole_section = about_recommendations(p.section)
+            && sections[p.section as usize].kind == abi::SECTION_RECOMMENDATIONS
+            && !sections_with_items.contains(&p.section)
+            && !body.trim_end().ends_with(':');
+        if whole_section || opens_recommendation(body) {
+            found.push(Item { span: p.span, section: p.section, number: 0 });
+        }
+    }
+    found.sort_by_key(|it| it.span.start);
+    found
+}
+
+fn opens_recommendation(body: &str) -> bool {
+    let lower: String = body.chars().take(20).collect::<String>().to_lowercase();
+    lower.starts_with("recommendation") && lower["recommendation".len()..].trim_start().starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn flag_recommendations(mut sentences: Vec<Sentence>, recommendations: &[Item]) -> Vec<Sentence> {
+    for s in &mut sentences {
+        let i = recommendations.partition_point(|r| r.span.end <= s.span.start);
+        if recommendations.get(i).is_some_and(|r| r.span.start <= s.span.start && s.span.end <= r.span.end) {
+            s.flags |= abi::SENTENCE_RECOMMENDATION;
+        }
+    }
+    sentences
+}
+
+/// Pages, where the text marks them with form feeds (as text from a PDF does).
+fn find_pages(text: &str) -> Vec<Page> {
+    if !text.contains('\u{c}') {
+        return Vec::new();
+    }
+    let mut pages = Vec::new();
+    let mut start = 0;
+    for (number, part) in text.split('\u{c}').enumerate() {
+        let end = start + part.len();
+        pages.push(Page { span: Span { start: start as u64, end: end as u64 }, number: number as u32 + 1 });
+        start = end + 1;
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(String, u32)> {
+        let s = analyse(text);
+        s.sections
+            .iter()
+            .map(|sec| (text[sec.heading.start as usize..sec.heading.end as usize].to_string(), sec.kind))
+            .collect()
+    }
+
+    #[test]
+    fn markdown_numbered_and_capital_headings_make_sections_with_kinds() {
+        let text = "# Review of Child A\n\n## Terms of reference\n\nThe review asked.\n\n3. ANALYSIS\n\nIt was hard.\n\n3.1 The March visit\n\nThe visit.\n\nRECOMMENDATIONS\n\n1. The Board should act by May.\n";
+        let found = kinds(text);
+        assert_eq!(found[0], ("Review of Child A".to_string(), abi::SECTION_OTHER));
+        assert_eq!(found[1].1, abi::SECTION_TERMS_OF_REFERENCE);
+        assert_eq!(found[2], ("3. ANALYSIS".to_string(), abi::SECTION_ANALYSIS));
+        assert_eq!(found[3], ("3.1 The March visit".to_string(), abi::SECTION_ANALYSIS), "a subsection inherits its parent's kind");
+        assert_eq!(found[4].1, abi::SECTION_RECOMMENDATIONS);
+    }
+
+    #[test]
+    fn a_numbered_paragraph_is_not_a_heading() {
+        let text = "1.1 The review was commissioned by the Board in March 2023 after the death of Child A.\n";
+        assert!(analyse(text).sections.iter().all(|s| s.heading.start == s.heading.end));
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations_and_initials() {
+        let p = "Dr. Shah saw the child on 3 May. The mother, Ms. B, said all was well. She was believed!";
+        let got: Vec<&str> = split_sentences(p).into_iter().map(|(s, e)| &p[s..e]).collect();
+        assert_eq!(got, vec!["Dr. Shah saw the child on 3 May.", "The mother, Ms. B, said all was well.", "She was believed!"]);
+    }
+
+    #[test]
+    fn quoted_speech_is_found_and_flagged() {
+        let text = "The paper said “Social workers failed Baby K.” The review disagrees.\n\n“They should have known.”\n";
+        let s = analyse(text);
+        assert_eq!(s.quotes.len(), 2);
+        assert_eq!(&text[s.quotes[0].start as usize..s.quotes[0].end as usize], "“Social workers failed Baby K.”");
+        let quoted: Vec<&str> = s
+            .sentences
+            .iter()
+            .filter(|x| x.flags & abi::SENTENCE_QUOTED != 0)
+            .map(|x| &text[x.span.start as usize..x.span.end as usize])
+            .collect();
+        assert_eq!(quoted, vec!["“They should have known.”"]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        let s = analyse("The child’s mother said the school’s nurse had not visited.\n");
+        assert!(s.quotes.is_empty());
+    }
+
+    #[test]
+    fn recommendations_are_items_of_the_recommendations_section() {
+        let text = "## Recommendations\n\nThe Board should:\n\n1. Revise the escalation policy by June 2024.\n2. Audit strategy discussions.\n\n## Conclusion\n\n1. Not a recommendation.\n";
+        let s = analyse(text);
+        let recs: Vec<&str> = s.recommendations.iter().map(|r| &text[r.span.start as usize..r.span.end as usize]).collect();
+        assert_eq!(recs, vec!["1. Revise the escalation policy by June 2024.", "2. Audit strategy discussions."]);
+        assert_eq!(s.recommendations[0].number, 1);
+        assert!(s.sentences.iter().any(|x| x.flags & abi::SENTENCE_RECOMMENDATION != 0));
+    }
+
+    #[test]
+    fn recommendation_paragraphs_are_found_anywhere() {
+        let text = "FINDINGS\n\nRecommendation 3: the Trust should publish a policy.\n";
+        assert_eq!(analyse(text).recommendations.len(), 1);
+    }
+
+    #[test]
+    fn form_feeds_mark_pages() {
+        let s = analyse("page one\u{c}page two\u{c}page three");
+        assert_eq!(s.pages.iter().map(|p| p.number).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn every_span_is_on_a_char_boundary_and_inside_the_text() {
+        let text = "# Über Kind Ä\n\n“Quoted – with dashes.” Then more… And é.\n\n- item ü\n";
+        let s = analyse(text);
+        for span in s.sentences.iter().map(|x| x.span).chain(s.quotes.iter().copied()).chain(s.paragraphs.iter().map(|p| p.span)) {
+            assert!(span.start <= span.end && span.end as usize <= text.len());
+            assert!(text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The `lessons` binary: parses arguments and hands each command to one
+//! top-level function. No logic lives here beyond the exit status.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use lessons::config::Config;
+use lessons::report::{self, Format};
+use lessons::run::{self, PluginSources};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit status when the run finished but some files were skipped or some
+/// plugins failed on some reviews: distinct from success (0) and failure (2).
+const EXIT_PARTIAL: u8 = 3;
+/// Exit status when lessons could not do what was asked.
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "lessons", version, about = "Scores child-safeguarding case reviews for the learning they add")]
+struct Cli {
+    /// The configuration file (default: lessons.toml upward from the current folder).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// A plugin folder or library to load, beside the bundled plugins (repeatable).
+    #[arg(long = "plugins", global = true, value_name = "DIR")]
+    plugin_dirs: Vec<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score reviews (files or folders) with every plugin.
+    Score {
+        /// Review files or folders of reviews.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: Format,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// List the plugins found, and the reason for each one refused.
+    Plugins,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Score { paths, format, output } => score(&cli, paths, *format, output.as_deref()),
+        Command::Plugins => plugins(&cli),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lessons: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    Ok(Config::discover(cli.config.as_deref(), &cwd)?)
+}
+
+/// The top-level entry point for `lessons score`.
+fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let plugins = run::prepare_plugins(&config, &PluginSources::beside_executable(cli.plugin_dirs.clone()));
+    for refused in &plugins.refused {
+        eprintln!("lessons: plugin refused: {refused}");
+    }
+    if plugins.instances.is_empty() {
+        anyhow::bail!(
+            "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
+        );
+    }
+    let batch = run::score(paths, &plugins, &config);
+    let metrics = plugins.metric_ids();
+    let mut rendered = Vec::new();
+    report::write(&batch, format, &metrics, &mut rendered)?;
+    match output {
+        Some(path) => write_atomically(path, &rendered)?,
+        None => std::io::stdout().write_all(&rendered).context("cannot write to standard output")?,
+    }
+    say_what_was_missed(&batch);
+    let partial = !batch.skipped.is_empty() || batch.reviews.iter().any(|r| !r.errors.is_empty());
+    Ok(if partial { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+}
+
+/// Never silent: when nothing was scored, or something was skipped, say so on
+/// stderr even when the report went to a file.
+fn say_what_was_missed(batch: &lessons::batch::Batch) {
+    if batch.reviews.is_empty() && batch.skipped.is_empty() {
+        eprintln!(
+            "lessons: no reviews found; lessons reads {} files; check the paths",
+            lessons::ingest::EXTENSIONS.join(", ")
+        );
+    }
+    if !batch.skipped.is_empty() {
+        eprintln!("lessons: {} file(s) skipped:", batch.skipped.len());
+        for s in &batch.skipped {
+            eprintln!("  {}", s.reason);
+        }
+    }
+}
+
+/// Writes to a temporary file beside `path`, then renames it into place, so
+/// that a reader never sees half a report.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().context("the output path has no file name")?;
+    let temporary = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
+    std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot move the report into {}", path.display()))?;
+    Ok(())
+}
+
+/// The top-level entry point for `lessons plugins`.
+fn plugins(cli: &Cli) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let (loaded, refused) = run::load_plugins(&config, &PluginSources::beside_executable(cli.plugin_dirs.clone()));
+    let mut out = std::io::stdout().lock();
+    for p in &loaded {
+        let state = if config.plugin(&p.name).enabled { "" } else { " (disabled in the configuration)" };
+        writeln!(out, "{} {}{state}", p.name, p.version)?;
+        writeln!(out, "  path:    {}", p.path.display())?;
+        writeln!(out, "  sha256:  {}", p.sha256)?;
+        for m in &p.metrics {
+            writeln!(out, "  metric:  {} [{}, {}] {}", m.id, m.min, m.max, m.description)?;
+        }
+    }
+    for e in &refused {
+        writeln!(out, "refused: {e}")?;
+    }
+    if loaded.is_empty() && refused.is_empty() {
+        writeln!(out, "no plugins found; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR")?;
+    }
+    Ok(if refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_PARTIAL) })
+}

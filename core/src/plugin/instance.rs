@@ -1,0 +1,146 @@
+//! Calling a loaded plugin: one instance per plugin per run, created with the
+//! plugin's settings, scoring documents through host-owned output buffers.
+
+use super::load::{LoadError, Plugin};
+use super::validate::{self, Validated};
+use crate::document::Document;
+use lessons_plugin::abi::{self, Sink, StrRef};
+use std::ffi::c_void;
+use std::sync::{Arc, Mutex};
+
+/// The most bytes a plugin may write for one document.
+pub const MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
+/// The most bytes of an error message kept.
+const MAX_ERROR_BYTES: usize = 16 * 1024;
+
+/// Why one (document, plugin) pair has no result. The batch goes on.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct ScoreError {
+    /// `panic`, `plugin_error`, `invalid_input`, `output_too_large`,
+    /// `invalid_utf8`, `invalid_json`, `undeclared_metric`, `not_finite`,
+    /// `out_of_range`, `bad_span`, `too_much_evidence`, `crash`, `timeout`, …
+    pub kind: String,
+    pub message: String,
+}
+
+impl ScoreError {
+    pub fn new(kind: &str, message: impl Into<String>) -> ScoreError {
+        ScoreError { kind: kind.to_string(), message: message.into() }
+    }
+}
+
+/// A host-owned buffer behind a [`Sink`], with a cap.
+struct Buffer {
+    bytes: Vec<u8>,
+    cap: usize,
+    overflowed: bool,
+}
+
+impl Buffer {
+    fn new(cap: usize) -> Buffer {
+        Buffer { bytes: Vec::new(), cap, overflowed: false }
+    }
+
+    fn sink(&mut self) -> Sink {
+        Sink { ctx: self as *mut Buffer as *mut c_void, write: Some(write_to_buffer) }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).trim().to_string()
+    }
+}
+
+/// The host's sink function: appends while under the cap.
+unsafe extern "C" fn write_to_buffer(ctx: *mut c_void, bytes: *const u8, len: usize) -> u32 {
+    if ctx.is_null() || (bytes.is_null() && len > 0) {
+        return 1;
+    }
+    // SAFETY: ctx is the &mut Buffer we handed out for this call only.
+    let buffer = unsafe { &mut *(ctx as *mut Buffer) };
+    if buffer.overflowed || buffer.bytes.len().saturating_add(len) > buffer.cap {
+        buffer.overflowed = true;
+        return 1;
+    }
+    if len > 0 {
+        // SAFETY: the plugin passes `len` readable bytes.
+        buffer.bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(bytes, len) });
+    }
+    0
+}
+
+/// One plugin instance for the run.
+pub struct Instance {
+    pub plugin: Arc<Plugin>,
+    handle: *mut c_void,
+    /// Held around `score` when the plugin is not thread-safe.
+    serial: Option<Mutex<()>>,
+}
+
+// SAFETY: the handle is only used through `score`, which either the plugin
+// declared thread-safe (FLAG_THREAD_SAFE) or is serialised by `serial`.
+unsafe impl Send for Instance {}
+unsafe impl Sync for Instance {}
+
+impl Instance {
+    /// Creates an instance with the plugin's settings (a JSON object).
+    pub fn create(plugin: Arc<Plugin>, settings: &serde_json::Value) -> Result<Instance, LoadError> {
+        let settings = settings.to_string();
+        let mut err = Buffer::new(MAX_ERROR_BYTES);
+        let mut handle: *mut c_void = std::ptr::null_mut();
+        // SAFETY: arguments are valid for the call; the plugin writes `handle`.
+        let status = unsafe { (plugin.create)(StrRef::new(&settings), &mut handle, err.sink()) };
+        if status != abi::STATUS_OK {
+            return Err(LoadError::CreateFailed {
+                path: plugin.path.clone(),
+                name: plugin.name.clone(),
+                status: status_name(status).to_string(),
+                message: err.text(),
+            });
+        }
+        let serial = (!plugin.thread_safe()).then(|| Mutex::new(()));
+        Ok(Instance { plugin, handle, serial })
+    }
+
+    /// Scores one document and validates the result.
+    pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
+        let view = document.view();
+        let mut out = Buffer::new(MAX_OUTPUT_BYTES);
+        let mut err = Buffer::new(MAX_ERROR_BYTES);
+        let status = {
+            let _turn = self.serial.as_ref().map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
+            // SAFETY: the handle came from `create`; the view and sinks live
+            // for the whole call.
+            unsafe { (self.plugin.score)(self.handle, &view, out.sink(), err.sink()) }
+        };
+        if out.overflowed || status == abi::STATUS_OUTPUT_TOO_LARGE {
+            return Err(ScoreError::new(
+                "output_too_large",
+                format!("the plugin wrote more than {MAX_OUTPUT_BYTES} bytes for one review"),
+            ));
+        }
+        if status != abi::STATUS_OK {
+            return Err(ScoreError::new(status_name(status), err.text()));
+        }
+        validate::report(&self.plugin, document, &out.bytes)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from this plugin's `create` and is destroyed once.
+        unsafe { (self.plugin.destroy)(self.handle) };
+    }
+}
+
+/// A status code's name, for messages.
+pub fn status_name(status: u32) -> &'static str {
+    match status {
+        abi::STATUS_OK => "ok",
+        abi::STATUS_INVALID_INPUT => "invalid_input",
+        abi::STATUS_PLUGIN_ERROR => "plugin_error",
+        abi::STATUS_PANIC => "panic",
+        abi::STATUS_OUTPUT_TOO_LARGE => "output_too_large",
+        _ => "unknown_status",
+    }
+}

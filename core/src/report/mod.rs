@@ -1,0 +1,53 @@
+//! Reports: a [`Batch`] written in the format a reader asked for. Only this
+//! module knows about output formats; every format carries the same facts.
+
+mod csv;
+mod json;
+mod table;
+
+use crate::batch::Batch;
+use std::io::Write;
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for the terminal, sorted by learning index.
+    Table,
+    /// The whole batch as one JSON document (the output contract).
+    Json,
+    /// One JSON object per review, per line.
+    Jsonl,
+    /// One row per review.
+    Csv,
+    /// One row per evidence span.
+    EvidenceCsv,
+}
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot encode the report: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot encode the report: {0}")]
+    Csv(#[from] ::csv::Error),
+}
+
+/// Writes `batch` as `format`. `metrics` orders the score columns.
+pub fn write(batch: &Batch, format: Format, metrics: &[String], out: &mut dyn Write) -> Result<(), ReportError> {
+    match format {
+        Format::Table => table::write(batch, metrics, out),
+        Format::Json => json::write(batch, out),
+        Format::Jsonl => json::write_lines(batch, out),
+        Format::Csv => csv::write_reviews(batch, metrics, out),
+        Format::EvidenceCsv => csv::write_evidence(batch, out),
+    }
+}
+
+/// The reviews in reading order: highest learning index first, then by id.
+pub fn ranked(batch: &Batch) -> Vec<&crate::batch::ReviewResult> {
+    let mut reviews: Vec<_> = batch.reviews.iter().collect();
+    reviews.sort_by(|a, b| b.learning_index.total_cmp(&a.learning_index).then_with(|| a.id.cmp(&b.id)));
+    reviews
+}

@@ -1,0 +1,90 @@
+//! The bundled `handwringing` scorer: how far a review laments and exhorts
+//! instead of saying what will change. Two signals: generic exhortation
+//! (distinct sentences per thousand words outside the chronology) and
+//! recommendations read one at a time (no owner, date or measure; weak
+//! actions such as training and reminders).
+
+use lessons_lexicon::{Lexicon, measure, recommendation};
+use lessons_plugin::{Document, Metric, PluginError, Report, Scorer, SectionKind, export_scorer};
+
+const METRIC: &str = "handwringing";
+const CATALOGUE: &str = include_str!("../catalogue.toml");
+
+/// Every kind except the factual chronology.
+const COUNTED: [SectionKind; 9] = [
+    SectionKind::Other,
+    SectionKind::TermsOfReference,
+    SectionKind::Methodology,
+    SectionKind::Analysis,
+    SectionKind::Findings,
+    SectionKind::Recommendations,
+    SectionKind::Learning,
+    SectionKind::Background,
+    SectionKind::Conclusion,
+];
+
+pub struct Handwringing {
+    lexicon: Lexicon,
+}
+
+impl Scorer for Handwringing {
+    const NAME: &'static str = "handwringing";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const DESCRIPTION: &'static str = "generic lament and exhortation; recommendations with no owner, date or measure";
+
+    fn metrics() -> Vec<Metric> {
+        vec![Metric::new(METRIC, 0.0, 100.0, "generic lament and exhortation (0 none – 100 mostly lament)")]
+    }
+
+    fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
+        let lexicon = Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
+        Ok(Handwringing { lexicon })
+    }
+
+    fn score(&self, document: &Document<'_>) -> Result<Report, PluginError> {
+        let mut report = Report::default();
+        let hits = self.lexicon.scan(document);
+        let hits = measure::distinct(document, &hits);
+        let weight: f64 = hits.iter().map(|h| self.lexicon.cues[h.cue].weight).sum();
+        let density = measure::per_thousand(weight, measure::words_in(document, &COUNTED));
+        let exhortation = measure::saturate(density, 4.0);
+        self.lexicon.cite(&mut report, METRIC, &hits, &[]);
+        let recommendations = read_recommendations(document, &mut report);
+        let score = match recommendations {
+            Some(vague_share) => 0.65 * exhortation + 0.35 * 100.0 * vague_share,
+            None => exhortation,
+        };
+        report.score(METRIC, measure::clamp_score(score));
+        Ok(report)
+    }
+}
+
+/// The share of recommendations that are vague or weak, citing each one.
+fn read_recommendations(document: &Document<'_>, report: &mut Report) -> Option<f64> {
+    if document.recommendations.is_empty() {
+        return None;
+    }
+    let mut vague = 0.0;
+    for item in document.recommendations {
+        let reading = recommendation::read(document.slice(item.span));
+        let share = if reading.is_vague() {
+            1.0
+        } else if reading.weak_action && !reading.is_specific() {
+            0.5
+        } else {
+            0.0
+        };
+        if share > 0.0 {
+            let note = if reading.is_vague() {
+                "this recommendation has no owner, date or measure"
+            } else {
+                "a weak action (training, reminders, guidance) with no measure of effect"
+            };
+            report.cite(METRIC, item.span, "handwringing.recommendation", note, share);
+        }
+        vague += share;
+    }
+    Some(vague / document.recommendations.len() as f64)
+}
+
+export_scorer!(Handwringing);

@@ -1,0 +1,426 @@
+//! Cue catalogues: parsing, compiling and matching.
+//!
+//! ```toml
+//! [negation]
+//! words = ["not", "no", "never", "without"]
+//! window = 6
+//!
+//! [[cue]]
+//! id = "exhortation"
+//! weight = 1.0
+//! phrases = ["lessons must be learned", "never again", "it is vital that"]
+//! stems = ["exhort*"]
+//! regex = ['all (agencies|partners) (must|should) ensure']
+//! scope = ["analysis", "findings", "recommendations"]   # section kinds; empty = all
+//! quoted = "exclude"                                   # or "include", "only"
+//! negation = "drop"                                    # or "ignore"
+//! note = "generic exhortation: say who will do what, by when"
+//! ```
+
+use lessons_plugin::abi::{self, Span};
+use lessons_plugin::{Document, SectionKind};
+use regex::Regex;
+use serde::Deserialize;
+
+/// Why a catalogue could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LexiconError {
+    Parse(String),
+    Pattern { cue: String, message: String },
+    Scope { cue: String, scope: String },
+}
+
+impl std::fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LexiconError::Parse(m) => write!(f, "the cue catalogue is not valid: {m}"),
+            LexiconError::Pattern { cue, message } => write!(f, "cue `{cue}` has a bad pattern: {message}"),
+            LexiconError::Scope { cue, scope } => write!(
+                f,
+                "cue `{cue}` names an unknown section kind `{scope}`; use one of: {}",
+                SectionKind::ALL.map(|k| k.name()).join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+/// How a cue treats quoted speech.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Quoted {
+    /// Quoted speech is someone else's voice: not counted (the default).
+    #[default]
+    Exclude,
+    Include,
+    /// Only quoted speech counts.
+    Only,
+}
+
+/// How a cue treats a negator just before it.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Negation {
+    /// "does not seek to blame" is not blame: the hit is dropped (the default).
+    #[default]
+    Drop,
+    /// The cue already includes its negation ("was not convened").
+    Ignore,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogueFile {
+    #[serde(default)]
+    negation: Option<NegationFile>,
+    #[serde(default)]
+    cue: Vec<CueFile>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NegationFile {
+    words: Vec<String>,
+    #[serde(default = "default_window")]
+    window: usize,
+}
+
+fn default_window() -> usize {
+    6
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CueFile {
+    id: String,
+    #[serde(default = "one")]
+    weight: f64,
+    #[serde(default)]
+    phrases: Vec<String>,
+    #[serde(default)]
+    stems: Vec<String>,
+    #[serde(default)]
+    regex: Vec<String>,
+    #[serde(default)]
+    scope: Vec<String>,
+    #[serde(default)]
+    not_scope: Vec<String>,
+    #[serde(default)]
+    quoted: Quoted,
+    #[serde(default)]
+    negation: Negation,
+    #[serde(default)]
+    note: String,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A compiled cue.
+#[derive(Clone, Debug)]
+pub struct Cue {
+    pub id: String,
+    pub weight: f64,
+    pub note: String,
+    scope: Vec<SectionKind>,
+    not_scope: Vec<SectionKind>,
+    quoted: Quoted,
+    negation: Negation,
+    pattern: Regex,
+}
+
+/// A match of a cue in a document, placed in its sentence.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit {
+    /// Index into [`Lexicon::cues`].
+    pub cue: usize,
+    /// Index into the document's sentences.
+    pub sentence: usize,
+    /// The matched words.
+    pub span: Span,
+}
+
+/// A compiled catalogue of cues plus its negators.
+#[derive(Clone, Debug)]
+pub struct Lexicon {
+    pub cues: Vec<Cue>,
+    negators: Vec<String>,
+    window: usize,
+}
+
+impl Lexicon {
+    /// Parses and compiles a catalogue.
+    pub fn from_toml(text: &str) -> Result<Lexicon, LexiconError> {
+        let file: CatalogueFile = toml::from_str(text).map_err(|e| LexiconError::Parse(e.to_string()))?;
+        let (negators, window) = match file.negation {
+            Some(n) => (n.words.iter().map(|w| w.to_lowercase()).collect(), n.window),
+            None => (default_negators(), default_window()),
+        };
+        let cues = file.cue.into_iter().map(compile).collect::<Result<Vec<_>, _>>()?;
+        Ok(Lexicon { cues, negators, window })
+    }
+
+    /// Adds the cues of another catalogue (a user's extension), replacing
+    /// cues with the same id.
+    pub fn extend(&mut self, other: Lexicon) {
+        for cue in other.cues {
+            match self.cues.iter_mut().find(|c| c.id == cue.id) {
+                Some(existing) => *existing = cue,
+                None => self.cues.push(cue),
+            }
+        }
+        for n in other.negators {
+            if !self.negators.contains(&n) {
+                self.negators.push(n);
+            }
+        }
+    }
+
+    /// The index of the cue with this id.
+    pub fn cue_index(&self, id: &str) -> Option<usize> {
+        self.cues.iter().position(|c| c.id == id)
+    }
+
+    /// Every hit of every cue in the document, in text order, after scope,
+    /// quotation and negation are applied. Each cue is matched once over the
+    /// whole text; hits are placed in sentences by binary search.
+    pub fn scan(&self, document: &Document<'_>) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (index, cue) in self.cues.iter().enumerate() {
+            for m in cue.pattern.find_iter(document.text) {
+                let span = Span { start: m.start() as u64, end: m.end() as u64 };
+                let Some(sentence) = sentence_at(document, span.start) else { continue };
+                if self.keeps(cue, document, sentence, span) {
+                    hits.push(Hit { cue: index, sentence, span });
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.span.start, h.cue));
+        hits
+    }
+
+    fn keeps(&self, cue: &Cue, document: &Document<'_>, sentence: usize, span: Span) -> bool {
+        let s = &document.sentences[sentence];
+        if s.flags & abi::SENTENCE_HEADING != 0 {
+            return false;
+        }
+        let kind = document.section_kind(s.section);
+        if !cue.scope.is_empty() && !cue.scope.contains(&kind) {
+            return false;
+        }
+        if cue.not_scope.contains(&kind) {
+            return false;
+        }
+        let quoted = document.is_quoted(span);
+        match cue.quoted {
+            Quoted::Exclude if quoted => return false,
+            Quoted::Only if !quoted => return false,
+            _ => {}
+        }
+        cue.negation == Negation::Ignore || !self.is_negated(document, s.span, span)
+    }
+
+    /// Whether a negator stands within the window of words before the match,
+    /// in the same sentence (and not across a clause break like "but").
+    pub fn is_negated(&self, document: &Document<'_>, sentence: Span, span: Span) -> bool {
+        let before = document.slice(Span { start: sentence.start, end: span.start }).to_lowercase();
+        let words: Vec<&str> = before
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for word in words.iter().rev().take(self.window) {
+            if matches!(*word, "but" | "however" | "although" | "though" | "yet") {
+                return false;
+            }
+            if self.negators.iter().any(|n| n == word) || word.ends_with("n't") || word.ends_with("n’t") {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+fn default_negators() -> Vec<String> {
+    ["not", "no", "never", "nor", "neither", "without", "nothing", "none", "cannot"]
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+fn sentence_at(document: &Document<'_>, offset: u64) -> Option<usize> {
+    let i = document.sentences.partition_point(|s| s.span.start <= offset);
+    let candidate = i.checked_sub(1)?;
+    (offset < document.sentences[candidate].span.end).then_some(candidate)
+}
+
+fn compile(file: CueFile) -> Result<Cue, LexiconError> {
+    let scope = kinds(&file.id, &file.scope)?;
+    let not_scope = kinds(&file.id, &file.not_scope)?;
+    let mut alternatives: Vec<String> = Vec::new();
+    alternatives.extend(file.phrases.iter().map(|p| phrase_pattern(p)));
+    alternatives.extend(file.stems.iter().map(|p| phrase_pattern(p)));
+    alternatives.extend(file.regex.iter().cloned());
+    if alternatives.is_empty() {
+        return Err(LexiconError::Pattern { cue: file.id, message: "no phrases, stems or regex".into() });
+    }
+    let source = format!(r"(?i)\b(?:{})", alternatives.join("|"));
+    let pattern = Regex::new(&source).map_err(|e| LexiconError::Pattern { cue: file.id.clone(), message: e.to_string() })?;
+    Ok(Cue {
+        id: file.id,
+        weight: file.weight,
+        note: file.note,
+        scope,
+        not_scope,
+        quoted: file.quoted,
+        negation: file.negation,
+        pattern,
+    })
+}
+
+fn kinds(cue: &str, names: &[String]) -> Result<Vec<SectionKind>, LexiconError> {
+    names
+        .iter()
+        .map(|n| SectionKind::from_name(n).ok_or_else(|| LexiconError::Scope { cue: cue.into(), scope: n.clone() }))
+        .collect()
+}
+
+/// A phrase as a pattern: words match whole words, any run of white space
+/// matches any white space (text from PDFs breaks lines anywhere), a word
+/// ending in `*` matches any ending ("blam*" → blame, blamed, blaming), and
+/// an apostrophe matches either kind.
+pub fn phrase_pattern(phrase: &str) -> String {
+    let words: Vec<String> = phrase
+        .split_whitespace()
+        .map(|w| {
+            let (stem, open) = match w.strip_suffix('*') {
+                Some(stem) => (stem, true),
+                None => (w, false),
+            };
+            let escaped = regex::escape(stem).replace('\'', "['’]");
+            if open { format!(r"{escaped}\w*") } else { escaped }
+        })
+        .collect();
+    let body = words.join(r"\s+");
+    if phrase.trim_end().ends_with(|c: char| c.is_alphanumeric() || c == '*') {
+        format!(r"{body}\b")
+    } else {
+        body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lessons_plugin::abi::{Section, Sentence};
+
+    fn document<'a>(text: &'a str, sentences: &'a [Sentence], quotes: &'a [Span], sections: &'a [Section]) -> Document<'a> {
+        Document {
+            id: "t",
+            title: "t",
+            text,
+            sections,
+            paragraphs: &[],
+            sentences,
+            quotes,
+            list_items: &[],
+            recommendations: &[],
+            pages: &[],
+        }
+    }
+
+    fn one_sentence(text: &str) -> Vec<Sentence> {
+        vec![Sentence { span: Span { start: 0, end: text.len() as u64 }, paragraph: 0, section: 0, flags: 0 }]
+    }
+
+    const CATALOGUE: &str = r#"
+[[cue]]
+id = "blame"
+stems = ["blam*"]
+phrases = ["should have known"]
+"#;
+
+    #[test]
+    fn stems_and_phrases_match_whole_words_across_line_breaks() {
+        let lexicon = Lexicon::from_toml(CATALOGUE).unwrap();
+        let text = "They blamed her; she should have\nknown. Blameworthy. Unblamed.";
+        let sentences = one_sentence(text);
+        let hits = lexicon.scan(&document(text, &sentences, &[], &[]));
+        let matched: Vec<&str> = hits.iter().map(|h| &text[h.span.start as usize..h.span.end as usize]).collect();
+        assert_eq!(matched, vec!["blamed", "should have\nknown", "Blameworthy"]);
+    }
+
+    #[test]
+    fn a_negator_just_before_drops_the_hit() {
+        let lexicon = Lexicon::from_toml(CATALOGUE).unwrap();
+        let text = "This review does not seek to blame any individual.";
+        let sentences = one_sentence(text);
+        assert!(lexicon.scan(&document(text, &sentences, &[], &[])).is_empty());
+        let text = "It does not help, but they blamed her.";
+        let sentences = one_sentence(text);
+        assert_eq!(lexicon.scan(&document(text, &sentences, &[], &[])).len(), 1);
+    }
+
+    #[test]
+    fn quoted_speech_is_excluded_by_default() {
+        let lexicon = Lexicon::from_toml(CATALOGUE).unwrap();
+        let text = "The paper wrote “they blamed the social worker” at the time.";
+        let sentences = one_sentence(text);
+        let quotes = [Span { start: 16, end: 50 }];
+        assert!(lexicon.scan(&document(text, &sentences, &quotes, &[])).is_empty());
+    }
+
+    #[test]
+    fn scope_limits_hits_to_section_kinds() {
+        let catalogue = "[[cue]]\nid = \"x\"\nphrases = [\"blame\"]\nscope = [\"analysis\"]\n";
+        let lexicon = Lexicon::from_toml(catalogue).unwrap();
+        let text = "blame";
+        let sentences = one_sentence(text);
+        let chronology = [Section { kind: abi::SECTION_CHRONOLOGY, ..Default::default() }];
+        assert!(lexicon.scan(&document(text, &sentences, &[], &chronology)).is_empty());
+        let analysis = [Section { kind: abi::SECTION_ANALYSIS, ..Default::default() }];
+        assert_eq!(lexicon.scan(&document(text, &sentences, &[], &analysis)).len(), 1);
+    }
+
+    #[test]
+    fn an_unknown_scope_is_an_error_that_lists_the_kinds() {
+        let err = Lexicon::from_toml("[[cue]]\nid = \"x\"\nphrases = [\"a\"]\nscope = [\"analyses\"]\n").unwrap_err();
+        assert!(err.to_string().contains("analyses") && err.to_string().contains("findings"));
+    }
+}
+
+impl Lexicon {
+    /// The bundled catalogue, extended by the catalogue files a user names in
+    /// the plugin's settings: `catalogues = ["my-cues.toml"]` in the plugin's
+    /// `[plugins.NAME.settings]` table of `lessons.toml`. Cues with the same
+    /// id replace the bundled ones.
+    pub fn bundled_with_settings(bundled: &str, settings: &serde_json::Value) -> Result<Lexicon, String> {
+        let mut lexicon = Lexicon::from_toml(bundled).map_err(|e| format!("the bundled catalogue: {e}"))?;
+        let Some(paths) = settings.get("catalogues") else {
+            return Ok(lexicon);
+        };
+        let paths = paths
+            .as_array()
+            .ok_or("settings.catalogues must be a list of file paths")?;
+        for path in paths {
+            let path = path.as_str().ok_or("settings.catalogues must be a list of file paths")?;
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read catalogue {path}: {e}"))?;
+            let extra = Lexicon::from_toml(&text).map_err(|e| format!("{path}: {e}"))?;
+            lexicon.extend(extra);
+        }
+        Ok(lexicon)
+    }
+
+    /// Cites every hit of the named cues (all cues when empty) as evidence for
+    /// `metric`, with the cue's note.
+    pub fn cite(&self, report: &mut lessons_plugin::Report, metric: &str, hits: &[&Hit], cues: &[&str]) {
+        for hit in hits {
+            let cue = &self.cues[hit.cue];
+            if !cues.is_empty() && !cues.contains(&cue.id.as_str()) {
+                continue;
+            }
+            report.cite(metric, hit.span, &format!("{metric}.{}", cue.id), &cue.note, cue.weight);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Turning hits into scores that do not grow with length: tallies that count
+//! each distinct sentence once (a chronology pasted three times is still one
+//! chronology), densities per thousand words, and a saturating curve onto
+//! 0–100.
+
+use crate::lexicon::{Hit, Lexicon};
+use lessons_plugin::{Document, SectionKind};
+use std::collections::HashSet;
+
+/// Maps a non-negative amount onto 0–100: `half` gives 50, twice `half` 75,
+/// and so on, never reaching 100.
+pub fn saturate(amount: f64, half: f64) -> f64 {
+    if amount <= 0.0 || half <= 0.0 {
+        return 0.0;
+    }
+    100.0 * (1.0 - 0.5f64.powf(amount / half))
+}
+
+/// Clamps to 0–100 and rounds to one decimal.
+pub fn clamp_score(x: f64) -> f64 {
+    (x.clamp(0.0, 100.0) * 10.0).round() / 10.0
+}
+
+/// The words in the sentences of the given section kinds (all kinds when
+/// empty), each distinct sentence counted once.
+pub fn words_in(document: &Document<'_>, kinds: &[SectionKind]) -> usize {
+    let mut seen = HashSet::new();
+    document
+        .sentences
+        .iter()
+        .filter(|s| kinds.is_empty() || kinds.contains(&document.section_kind(s.section)))
+        .map(|s| document.slice(s.span))
+        .filter(|t| seen.insert(*t))
+        .map(|t| t.split_whitespace().count())
+        .sum()
+}
+
+/// The hits worth counting: at most one per (cue, distinct sentence text), so
+/// that repeated text and repeated words inside one sentence do not inflate
+/// a score.
+pub fn distinct<'h>(document: &Document<'_>, hits: &'h [Hit]) -> Vec<&'h Hit> {
+    let mut seen = HashSet::new();
+    hits.iter()
+        .filter(|h| seen.insert((h.cue, document.slice(document.sentences[h.sentence].span))))
+        .collect()
+}
+
+/// The summed weight of the distinct hits of the named cues.
+pub fn weight_of(lexicon: &Lexicon, hits: &[&Hit], cues: &[&str]) -> f64 {
+    hits.iter()
+        .filter(|h| cues.contains(&lexicon.cues[h.cue].id.as_str()))
+        .map(|h| lexicon.cues[h.cue].weight)
+        .sum()
+}
+
+/// How many distinct sentences hold a hit of the named cues.
+pub fn sentences_with(document: &Document<'_>, lexicon: &Lexicon, hits: &[&Hit], cues: &[&str]) -> usize {
+    let mut seen = HashSet::new();
+    hits.iter()
+        .filter(|h| cues.contains(&lexicon.cues[h.cue].id.as_str()))
+        .filter(|h| seen.insert(document.slice(document.sentences[h.sentence].span)))
+        .count()
+}
+
+/// Hits per thousand words, with a floor on the denominator so that a
+/// very short text does not produce extreme densities.
+pub fn per_thousand(amount: f64, words: usize) -> f64 {
+    amount * 1000.0 / (words.max(300) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saturate_is_monotone_and_bounded() {
+        assert_eq!(saturate(0.0, 2.0), 0.0);
+        assert!((saturate(2.0, 2.0) - 50.0).abs() < 1e-9);
+        assert!((saturate(4.0, 2.0) - 75.0).abs() < 1e-9);
+        assert!(saturate(100.0, 2.0) <= 100.0);
+    }
+}

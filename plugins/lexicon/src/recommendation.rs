@@ -1,0 +1,115 @@
+//! Reading one recommendation at a time: does it name an owner, a date and a
+//! measure, and is its action weak or strong on the RCA2 action hierarchy
+//! (training, memos and new policy are weak; forcing functions and
+//! standardisation strong)?
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// What a recommendation says about itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub owner: bool,
+    pub date: bool,
+    pub measure: bool,
+    pub weak_action: bool,
+    pub strong_action: bool,
+    pub exhortation: bool,
+}
+
+impl Reading {
+    /// Owner, date and measure: a recommendation someone can be held to.
+    pub fn is_specific(&self) -> bool {
+        self.owner && (self.date || self.measure)
+    }
+
+    /// No owner, date or measure: an exhortation, not a recommendation.
+    pub fn is_vague(&self) -> bool {
+        !self.owner && !self.date && !self.measure
+    }
+}
+
+static OWNER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:owner|lead|responsible|accountable)\s*:|",
+        r"\b(?:the\s+)?(?:board|partnership|director|head|chief|lead|manager|trust|icb|integrated care board|",
+        r"constabulary|police|council|local authority|children'?s (?:social care|services)|designated (?:nurse|doctor|safeguarding lead)|",
+        r"named (?:nurse|gp|doctor)|service manager|team manager|principal social worker|commissioner|school|academy|practice|hospital|mash|",
+        r"safeguarding (?:partnership|children partnership|board)|housing|department|authority|panel|group|service)s?\b[^.;:]{0,60}?\b(?:will|should|must|is to|are to|to)\b"
+    ))
+    .unwrap()
+});
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:by|before|within|no later than|timescale\s*:|deadline\s*:|target date\s*:|due\s*:)\s*",
+        r"(?:the end of\s+)?(?:\d|one|two|three|four|five|six|nine|twelve|eighteen|january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|winter|the next|end)|",
+        r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+20\d\d\b|\b20\d\d-\d\d"
+    ))
+    .unwrap()
+});
+
+static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:measure[ds]?|success (?:will|would) be|evidenced? by|audit(?:ed|s)?|report(?:ed|s)? (?:back )?to the|",
+        r"percentage|proportion|\d+\s?%|per cent|baseline|target of|indicator|monitor(?:ed|ing)? (?:through|by|via)|re-audit|dip sample)\b"
+    ))
+    .unwrap()
+});
+
+static WEAK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:training|train|raise awareness|awareness|remind(?:ed|er)?|refresh(?:ed|er)?|briefing|brief|disseminat\w*|",
+        r"circulat\w*|guidance|memo|newsletter|learning event|seminar|consider(?:ing)?|reflect on|be mindful|encourage\w*|promote)\b"
+    ))
+    .unwrap()
+});
+
+static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:mandatory field|cannot (?:be )?(?:closed|proceed|progress|submitted)|will not (?:allow|permit)|automatic(?:ally)?|",
+        r"system change|redesign\w*|standardis\w*|single (?:form|template|record|point)|forcing|hard stop|alert (?:is|will be) (?:triggered|generated)|",
+        r"reconfigur\w*|change (?:to|in) the (?:system|software|form|template)|checklist|caseload (?:cap|limit)|staffing|workload)\b"
+    ))
+    .unwrap()
+});
+
+static EXHORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:all (?:agencies|partners|professionals|practitioners|staff)|every (?:agency|professional|practitioner)|must (?:always|ensure|never)|ensure that)\b").unwrap()
+});
+
+/// Reads one recommendation's text.
+pub fn read(text: &str) -> Reading {
+    Reading {
+        owner: OWNER.is_match(text),
+        date: DATE.is_match(text),
+        measure: MEASURE.is_match(text),
+        weak_action: WEAK.is_match(text),
+        strong_action: STRONG.is_match(text),
+        exhortation: EXHORT.is_match(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_smart_recommendation_has_owner_date_and_measure() {
+        let r = read("The Director of Children's Services will revise the case transfer protocol by March 2025; success will be measured by a re-audit of 30 transfers.");
+        assert!(r.owner && r.date && r.measure, "{r:?}");
+        assert!(r.is_specific());
+    }
+
+    #[test]
+    fn an_exhortation_is_vague_and_weak() {
+        let r = read("All agencies should ensure that staff receive refresher training on professional curiosity.");
+        assert!(r.is_vague(), "{r:?}");
+        assert!(r.weak_action && r.exhortation);
+    }
+
+    #[test]
+    fn a_forcing_function_is_a_strong_action() {
+        assert!(read("Make the household-members field mandatory field so that a referral cannot be submitted without it.").strong_action);
+    }
+}
