@@ -1,0 +1,55 @@
+//! The bundled `hindsight` scorer: how far the review's judgments lean on
+//! knowing the outcome. Counterfactuals, claims of obviousness and the
+//! outcome used to judge earlier episodes raise it, per thousand words of
+//! judgment (the chronology is excluded: facts are not judgments);
+//! framing by what was known at the time lowers it, and a declared method
+//! against hindsight bias lowers it further.
+
+use lessons_lexicon::{Lexicon, measure};
+use lessons_plugin::{Document, Metric, PluginError, Report, Scorer, SectionKind, export_scorer};
+
+const METRIC: &str = "hindsight";
+const CATALOGUE: &str = include_str!("../catalogue.toml");
+const LEANING: [&str; 3] = ["counterfactual", "obviousness", "outcome_framing"];
+
+pub struct Hindsight {
+    lexicon: Lexicon,
+}
+
+impl Scorer for Hindsight {
+    const NAME: &'static str = "hindsight";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const DESCRIPTION: &'static str = "how far judgments lean on knowing the outcome";
+
+    fn metrics() -> Vec<Metric> {
+        vec![Metric::new(METRIC, 0.0, 100.0, "hindsight (0 judged by what was known at the time – 100 leans throughout on the outcome)")]
+    }
+
+    fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
+        let lexicon = Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
+        Ok(Hindsight { lexicon })
+    }
+
+    fn score(&self, document: &Document<'_>) -> Result<Report, PluginError> {
+        let mut report = Report::default();
+        let all = self.lexicon.scan(document);
+        let hits = measure::distinct(document, &all);
+        let words = measure::words_in(
+            document,
+            &[SectionKind::Analysis, SectionKind::Findings, SectionKind::Learning, SectionKind::Conclusion, SectionKind::Other],
+        );
+        let leaning = measure::per_thousand(measure::weight_of(&self.lexicon, &hits, &LEANING), words);
+        let framing = measure::per_thousand(measure::weight_of(&self.lexicon, &hits, &["at_the_time"]), words);
+        let method = measure::sentences_with(document, &self.lexicon, &hits, &["method"]);
+        let mut score = measure::saturate(leaning, 5.0);
+        score *= 1.0 - 0.5 * (framing / 4.0).min(1.0);
+        if method > 0 {
+            score *= 0.6;
+        }
+        self.lexicon.cite(&mut report, METRIC, &hits, &LEANING);
+        report.score(METRIC, measure::clamp_score(score));
+        Ok(report)
+    }
+}
+
+export_scorer!(Hindsight);
