@@ -20,7 +20,11 @@ pub struct PluginOutcome<'a> {
 }
 
 /// Combines the plugins' outcomes for `document`.
-pub fn review(document: &Document, outcomes: Vec<PluginOutcome<'_>>, config: &Config) -> ReviewResult {
+pub fn review(
+    document: &Document,
+    outcomes: Vec<PluginOutcome<'_>>,
+    config: &Config,
+) -> ReviewResult {
     let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     let mut evidence = Vec::new();
     let mut errors = Vec::new();
@@ -29,7 +33,11 @@ pub fn review(document: &Document, outcomes: Vec<PluginOutcome<'_>>, config: &Co
         let validated = match outcome.result {
             Ok(v) => v,
             Err(e) => {
-                errors.push(ReviewError { plugin: outcome.plugin.to_string(), kind: e.kind, message: e.message });
+                errors.push(ReviewError {
+                    plugin: outcome.plugin.to_string(),
+                    kind: e.kind,
+                    message: e.message,
+                });
                 continue;
             }
         };
@@ -38,10 +46,21 @@ pub fn review(document: &Document, outcomes: Vec<PluginOutcome<'_>>, config: &Co
             entry.0 += value * outcome.weight;
             entry.1 += outcome.weight;
         }
-        evidence.extend(validated.evidence.iter().map(|e| locate(document, outcome.plugin, e)));
-        warnings.extend(validated.warnings.into_iter().map(|w| format!("{}: {w}", outcome.plugin)));
+        evidence.extend(
+            validated
+                .evidence
+                .iter()
+                .map(|e| locate(document, outcome.plugin, e)),
+        );
+        warnings.extend(
+            validated
+                .warnings
+                .into_iter()
+                .map(|w| format!("{}: {w}", outcome.plugin)),
+        );
     }
-    let mut scores: BTreeMap<String, Option<f64>> = FUNCTIONS.iter().map(|m| (m.to_string(), None)).collect();
+    let mut scores: BTreeMap<String, Option<f64>> =
+        FUNCTIONS.iter().map(|m| (m.to_string(), None)).collect();
     for (metric, (sum, weight)) in sums {
         let value = (weight > 0.0).then(|| round2(sum / weight));
         scores.insert(metric, value);
@@ -88,7 +107,10 @@ pub fn verdict(scores: &BTreeMap<String, Option<f64>>, config: &Config) -> bool 
 
 fn locate(document: &Document, plugin: &str, e: &lessons_plugin::Evidence) -> EvidenceRecord {
     let start = e.start as usize;
-    let text: String = document.text[start..e.end as usize].chars().take(MAX_CITED_CHARS).collect();
+    let text: String = document.text[start..e.end as usize]
+        .chars()
+        .take(MAX_CITED_CHARS)
+        .collect();
     EvidenceRecord {
         metric: e.metric.clone(),
         plugin: plugin.to_string(),
@@ -115,15 +137,24 @@ mod tests {
     use super::*;
 
     fn scores(pairs: &[(&str, f64)]) -> BTreeMap<String, Option<f64>> {
-        pairs.iter().map(|(k, v)| (k.to_string(), Some(*v))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(*v)))
+            .collect()
     }
 
     #[test]
     fn the_verdict_follows_the_configured_rule() {
         let mut config = Config::default();
         config.verdict.threshold = 75.0;
-        assert!(verdict(&scores(&[("new_lessons", 80.0), ("procedural_flaws", 10.0)]), &config));
-        assert!(!verdict(&scores(&[("new_lessons", 70.0), ("handwringing", 100.0)]), &config));
+        assert!(verdict(
+            &scores(&[("new_lessons", 80.0), ("procedural_flaws", 10.0)]),
+            &config
+        ));
+        assert!(!verdict(
+            &scores(&[("new_lessons", 70.0), ("handwringing", 100.0)]),
+            &config
+        ));
         config.verdict.metrics = vec!["handwringing".into()];
         assert!(verdict(&scores(&[("handwringing", 100.0)]), &config));
     }
@@ -131,12 +162,22 @@ mod tests {
     #[test]
     fn noise_lowers_the_learning_index_and_it_stays_in_range() {
         let config = Config::default();
-        let clean = learning_index(&scores(&[("procedural_flaws", 90.0), ("new_lessons", 60.0)]), &config);
+        let clean = learning_index(
+            &scores(&[("procedural_flaws", 90.0), ("new_lessons", 60.0)]),
+            &config,
+        );
         let noisy = learning_index(
-            &scores(&[("procedural_flaws", 90.0), ("new_lessons", 60.0), ("finger_pointing", 100.0)]),
+            &scores(&[
+                ("procedural_flaws", 90.0),
+                ("new_lessons", 60.0),
+                ("finger_pointing", 100.0),
+            ]),
             &config,
         );
         assert!(noisy < clean, "{noisy} < {clean}");
-        assert_eq!(learning_index(&scores(&[("handwringing", 100.0)]), &config), 0.0);
+        assert_eq!(
+            learning_index(&scores(&[("handwringing", 100.0)]), &config),
+            0.0
+        );
     }
 }

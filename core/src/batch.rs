@@ -25,7 +25,10 @@ pub struct Tool {
 
 impl Tool {
     pub fn this() -> Tool {
-        Tool { name: "lessons".into(), version: env!("CARGO_PKG_VERSION").into() }
+        Tool {
+            name: "lessons".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 }
 

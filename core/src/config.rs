@@ -91,7 +91,11 @@ impl Default for Config {
 impl Default for VerdictRule {
     fn default() -> VerdictRule {
         VerdictRule {
-            metrics: vec!["procedural_flaws".into(), "acting_on_negligence".into(), "new_lessons".into()],
+            metrics: vec![
+                "procedural_flaws".into(),
+                "acting_on_negligence".into(),
+                "new_lessons".into(),
+            ],
             threshold: 62.5,
         }
     }
@@ -99,7 +103,11 @@ impl Default for VerdictRule {
 
 impl Default for PluginConfig {
     fn default() -> PluginConfig {
-        PluginConfig { enabled: true, weight: 1.0, settings: toml::Table::new() }
+        PluginConfig {
+            enabled: true,
+            weight: 1.0,
+            settings: toml::Table::new(),
+        }
     }
 }
 
@@ -135,10 +143,17 @@ impl Config {
 
     /// Reads one configuration file.
     pub fn read(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Unreadable { path: path.to_path_buf(), source })?;
-        let mut config = Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_path_buf(), message })?;
-        config.base = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config = Config::parse(&text).map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        config.base = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         config.source = Some(path.to_path_buf());
         Ok(config)
     }
@@ -157,8 +172,14 @@ impl Config {
         if let Some((metric, _)) = self.learning_index.iter().find(|(_, w)| !w.is_finite()) {
             return Err(format!("learning_index.{metric} must be a finite number"));
         }
-        if let Some((name, _)) = self.plugins.iter().find(|(_, p)| !(p.weight.is_finite() && p.weight >= 0.0)) {
-            return Err(format!("plugins.{name}.weight must be a number of 0 or more"));
+        if let Some((name, _)) = self
+            .plugins
+            .iter()
+            .find(|(_, p)| !(p.weight.is_finite() && p.weight >= 0.0))
+        {
+            return Err(format!(
+                "plugins.{name}.weight must be a number of 0 or more"
+            ));
         }
         Ok(())
     }
@@ -177,9 +198,17 @@ impl Config {
 /// toml's messages span several lines with a caret diagram; keep the facts
 /// (line, column, what is wrong) on one.
 fn one_line(message: &str) -> String {
-    let mut parts = message.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' '));
-    let location = parts.next().unwrap_or("").trim_start_matches("TOML parse error at ").to_string();
-    let rest: Vec<&str> = parts.filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+    let mut parts = message.lines().map(str::trim).filter(|l| {
+        !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^' || c == ' ')
+    });
+    let location = parts
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("TOML parse error at ")
+        .to_string();
+    let rest: Vec<&str> = parts
+        .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .collect();
     format!("{location}: {}", rest.join(" "))
 }
 
@@ -196,7 +225,8 @@ mod tests {
 
     #[test]
     fn an_unknown_key_names_the_key_and_the_line() {
-        let err = Config::parse("bundled_plugins = true\n\n[verdict]\nthreshhold = 3\n").unwrap_err();
+        let err =
+            Config::parse("bundled_plugins = true\n\n[verdict]\nthreshhold = 3\n").unwrap_err();
         assert!(err.contains("line 4"), "{err}");
         assert!(err.contains("threshhold"), "{err}");
     }
@@ -209,8 +239,13 @@ mod tests {
 
     #[test]
     fn plugin_settings_are_free_form() {
-        let config = Config::parse("[plugins.rules.settings]\npacks = [\"a.toml\"]\nstrict = true\n").unwrap();
-        assert_eq!(config.plugin("rules").settings["strict"].as_bool(), Some(true));
+        let config =
+            Config::parse("[plugins.rules.settings]\npacks = [\"a.toml\"]\nstrict = true\n")
+                .unwrap();
+        assert_eq!(
+            config.plugin("rules").settings["strict"].as_bool(),
+            Some(true)
+        );
         assert!(config.plugin("other").enabled);
     }
 }

@@ -19,7 +19,10 @@ pub fn review_files(paths: &[PathBuf], extensions: &[&str]) -> (Vec<PathBuf>, Ve
     let mut problems = Vec::new();
     for root in paths {
         if !root.exists() && root.symlink_metadata().is_err() {
-            problems.push(Unwalkable { path: root.clone(), reason: "no such file or folder; check the path".into() });
+            problems.push(Unwalkable {
+                path: root.clone(),
+                reason: "no such file or folder; check the path".into(),
+            });
             continue;
         }
         if !root.is_dir() {
@@ -31,7 +34,12 @@ pub fn review_files(paths: &[PathBuf], extensions: &[&str]) -> (Vec<PathBuf>, Ve
     (files, problems)
 }
 
-fn walk(root: &Path, extensions: &[&str], files: &mut Vec<PathBuf>, problems: &mut Vec<Unwalkable>) {
+fn walk(
+    root: &Path,
+    extensions: &[&str],
+    files: &mut Vec<PathBuf>,
+    problems: &mut Vec<Unwalkable>,
+) {
     let walker = WalkDir::new(root).follow_links(true).sort_by_file_name();
     for entry in walker {
         match entry {
@@ -40,7 +48,9 @@ fn walk(root: &Path, extensions: &[&str], files: &mut Vec<PathBuf>, problems: &m
             }
             Ok(_) => {}
             Err(e) => problems.push(Unwalkable {
-                path: e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf),
+                path: e
+                    .path()
+                    .map_or_else(|| root.to_path_buf(), Path::to_path_buf),
                 reason: walk_error_reason(&e),
             }),
         }
@@ -51,7 +61,11 @@ fn walk_error_reason(e: &walkdir::Error) -> String {
     if e.loop_ancestor().is_some() {
         return "a symbolic link loops back to a folder above it; remove the link".into();
     }
-    format!("cannot read ({}); check permissions", e.io_error().map_or_else(|| e.to_string(), ToString::to_string))
+    format!(
+        "cannot read ({}); check permissions",
+        e.io_error()
+            .map_or_else(|| e.to_string(), ToString::to_string)
+    )
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {

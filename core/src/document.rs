@@ -2,7 +2,9 @@
 //! from it once, in the ABI's own `#[repr(C)]` types so that every plugin call
 //! borrows the same arrays without conversion.
 
-use lessons_plugin::abi::{self, DocumentView, Item, Page, Paragraph, Section, Sentence, Span, StrRef};
+use lessons_plugin::abi::{
+    self, DocumentView, Item, Page, Paragraph, Section, Sentence, Span, StrRef,
+};
 use std::path::PathBuf;
 
 /// One review, read and analysed.
@@ -59,7 +61,11 @@ impl Document {
     /// The 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     /// The 1-based column (in characters) of a byte offset.
@@ -93,7 +99,11 @@ impl Document {
     pub fn section_kind_of(&self, offset: usize) -> &'static str {
         let sections = &self.structure.sections;
         let i = sections.partition_point(|s| (s.span.start as usize) <= offset);
-        let code = if i == 0 { abi::SECTION_OTHER } else { sections[i - 1].kind };
+        let code = if i == 0 {
+            abi::SECTION_OTHER
+        } else {
+            sections[i - 1].kind
+        };
         lessons_plugin::SectionKind::from_code(code).name()
     }
 }

@@ -17,7 +17,11 @@ const EXIT_PARTIAL: u8 = 3;
 const EXIT_ERROR: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "lessons", version, about = "Scores child-safeguarding case reviews for the learning they add")]
+#[command(
+    name = "lessons",
+    version,
+    about = "Scores child-safeguarding case reviews for the learning they add"
+)]
 struct Cli {
     /// The configuration file (default: lessons.toml upward from the current folder).
     #[arg(long, global = true, value_name = "FILE")]
@@ -50,7 +54,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
-        Command::Score { paths, format, output } => score(&cli, paths, *format, output.as_deref()),
+        Command::Score {
+            paths,
+            format,
+            output,
+        } => score(&cli, paths, *format, output.as_deref()),
         Command::Plugins => plugins(&cli),
     };
     match outcome {
@@ -70,7 +78,10 @@ fn load_config(cli: &Cli) -> Result<Config> {
 /// The top-level entry point for `lessons score`.
 fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) -> Result<ExitCode> {
     let config = load_config(cli)?;
-    let plugins = run::prepare_plugins(&config, &PluginSources::beside_executable(cli.plugin_dirs.clone()));
+    let plugins = run::prepare_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+    );
     for refused in &plugins.refused {
         eprintln!("lessons: plugin refused: {refused}");
     }
@@ -85,11 +96,17 @@ fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) ->
     report::write(&batch, format, &metrics, &mut rendered)?;
     match output {
         Some(path) => write_atomically(path, &rendered)?,
-        None => std::io::stdout().write_all(&rendered).context("cannot write to standard output")?,
+        None => std::io::stdout()
+            .write_all(&rendered)
+            .context("cannot write to standard output")?,
     }
     say_what_was_missed(&batch);
     let partial = !batch.skipped.is_empty() || batch.reviews.iter().any(|r| !r.errors.is_empty());
-    Ok(if partial { ExitCode::from(EXIT_PARTIAL) } else { ExitCode::SUCCESS })
+    Ok(if partial {
+        ExitCode::from(EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Never silent: when nothing was scored, or something was skipped, say so on
@@ -112,33 +129,62 @@ fn say_what_was_missed(batch: &lessons::batch::Batch) {
 /// Writes to a temporary file beside `path`, then renames it into place, so
 /// that a reader never sees half a report.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().context("the output path has no file name")?;
-    let temporary = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
-    std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot move the report into {}", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .context("the output path has no file name")?;
+    let temporary = dir.join(format!(
+        ".{}.tmp{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("cannot move the report into {}", path.display()))?;
     Ok(())
 }
 
 /// The top-level entry point for `lessons plugins`.
 fn plugins(cli: &Cli) -> Result<ExitCode> {
     let config = load_config(cli)?;
-    let (loaded, refused) = run::load_plugins(&config, &PluginSources::beside_executable(cli.plugin_dirs.clone()));
+    let (loaded, refused) = run::load_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+    );
     let mut out = std::io::stdout().lock();
     for p in &loaded {
-        let state = if config.plugin(&p.name).enabled { "" } else { " (disabled in the configuration)" };
+        let state = if config.plugin(&p.name).enabled {
+            ""
+        } else {
+            " (disabled in the configuration)"
+        };
         writeln!(out, "{} {}{state}", p.name, p.version)?;
         writeln!(out, "  path:    {}", p.path.display())?;
         writeln!(out, "  sha256:  {}", p.sha256)?;
         for m in &p.metrics {
-            writeln!(out, "  metric:  {} [{}, {}] {}", m.id, m.min, m.max, m.description)?;
+            writeln!(
+                out,
+                "  metric:  {} [{}, {}] {}",
+                m.id, m.min, m.max, m.description
+            )?;
         }
     }
     for e in &refused {
         writeln!(out, "refused: {e}")?;
     }
     if loaded.is_empty() && refused.is_empty() {
-        writeln!(out, "no plugins found; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR")?;
+        writeln!(
+            out,
+            "no plugins found; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
+        )?;
     }
-    Ok(if refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_PARTIAL) })
+    Ok(if refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_PARTIAL)
+    })
 }

@@ -25,7 +25,9 @@ pub struct PluginSources {
 impl PluginSources {
     /// The bundled folder is the one holding the running `lessons` binary.
     pub fn beside_executable(extra: Vec<PathBuf>) -> PluginSources {
-        let bundled_dir = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf));
+        let bundled_dir = std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
         PluginSources { bundled_dir, extra }
     }
 }
@@ -57,13 +59,20 @@ impl Plugins {
     pub fn refusals(&self) -> Vec<RefusedPlugin> {
         self.refused
             .iter()
-            .map(|e| RefusedPlugin { path: e.path().to_path_buf(), kind: e.kind().into(), reason: e.to_string() })
+            .map(|e| RefusedPlugin {
+                path: e.path().to_path_buf(),
+                kind: e.kind().into(),
+                reason: e.to_string(),
+            })
             .collect()
     }
 
     /// Every metric the plugins declare, the fixed ones first.
     pub fn metric_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = crate::config::FUNCTIONS.iter().map(|s| s.to_string()).collect();
+        let mut ids: Vec<String> = crate::config::FUNCTIONS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         for (instance, _) in &self.instances {
             for m in &instance.plugin.metrics {
                 if !ids.contains(&m.id) {
@@ -76,14 +85,22 @@ impl Plugins {
 }
 
 /// The plugin libraries to try, in order: bundled, configured, named.
-pub fn plugin_libraries(config: &Config, sources: &PluginSources) -> (Vec<PathBuf>, Vec<LoadError>) {
+pub fn plugin_libraries(
+    config: &Config,
+    sources: &PluginSources,
+) -> (Vec<PathBuf>, Vec<LoadError>) {
     let mut folders: Vec<(PathBuf, Origin)> = Vec::new();
     if config.bundled_plugins
         && let Some(dir) = &sources.bundled_dir
     {
         folders.push((dir.clone(), Origin::Bundled));
     }
-    folders.extend(config.resolved_plugin_dirs().into_iter().map(|d| (d, Origin::User)));
+    folders.extend(
+        config
+            .resolved_plugin_dirs()
+            .into_iter()
+            .map(|d| (d, Origin::User)),
+    );
     let mut libraries = Vec::new();
     let mut problems = Vec::new();
     for path in &sources.extra {
@@ -106,13 +123,20 @@ pub fn plugin_libraries(config: &Config, sources: &PluginSources) -> (Vec<PathBu
 }
 
 /// Loads every plugin library, refusing duplicates by name.
-pub fn load_plugins(config: &Config, sources: &PluginSources) -> (Vec<Arc<Plugin>>, Vec<LoadError>) {
+pub fn load_plugins(
+    config: &Config,
+    sources: &PluginSources,
+) -> (Vec<Arc<Plugin>>, Vec<LoadError>) {
     let (libraries, mut refused) = plugin_libraries(config, sources);
     let mut loaded: Vec<Arc<Plugin>> = Vec::new();
     for path in libraries {
         match plugin::load(&path) {
             Ok(p) => match loaded.iter().find(|q| q.name == p.name) {
-                Some(first) => refused.push(LoadError::Duplicate { path, name: p.name.clone(), first: first.path.clone() }),
+                Some(first) => refused.push(LoadError::Duplicate {
+                    path,
+                    name: p.name.clone(),
+                    first: first.path.clone(),
+                }),
                 None => loaded.push(Arc::new(p)),
             },
             Err(e) => refused.push(e),
@@ -138,7 +162,11 @@ pub fn prepare_plugins(config: &Config, sources: &PluginSources) -> Plugins {
             Err(e) => refused.push(e),
         }
     }
-    Plugins { instances, refused, disabled }
+    Plugins {
+        instances,
+        refused,
+        disabled,
+    }
 }
 
 /// Scores every review under `paths`.
@@ -146,10 +174,16 @@ pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
     let (files, unwalkable) = discover::review_files(paths, ingest::EXTENSIONS);
     let mut skipped: Vec<Skipped> = unwalkable
         .into_iter()
-        .map(|u| Skipped { path: u.path, kind: "unwalkable".into(), reason: u.reason })
+        .map(|u| Skipped {
+            reason: format!("{}: {}", u.path.display(), u.reason),
+            path: u.path,
+            kind: "unwalkable".into(),
+        })
         .collect();
-    let outcomes: Vec<Result<ReviewResult, Skipped>> =
-        files.par_iter().map(|path| score_file(path, plugins, config)).collect();
+    let outcomes: Vec<Result<ReviewResult, Skipped>> = files
+        .par_iter()
+        .map(|path| score_file(path, plugins, config))
+        .collect();
     let mut reviews = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         match outcome {
@@ -157,12 +191,26 @@ pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
             Err(skip) => skipped.push(skip),
         }
     }
-    Batch { tool: Tool::this(), plugins: plugins.records(), reviews, skipped, refused_plugins: plugins.refusals() }
+    Batch {
+        tool: Tool::this(),
+        plugins: plugins.records(),
+        reviews,
+        skipped,
+        refused_plugins: plugins.refusals(),
+    }
 }
 
 /// Reads and scores one file.
-pub fn score_file(path: &Path, plugins: &Plugins, config: &Config) -> Result<ReviewResult, Skipped> {
-    let document = ingest::read(path).map_err(|e| Skipped { path: path.to_path_buf(), kind: e.kind().into(), reason: e.to_string() })?;
+pub fn score_file(
+    path: &Path,
+    plugins: &Plugins,
+    config: &Config,
+) -> Result<ReviewResult, Skipped> {
+    let document = ingest::read(path).map_err(|e| Skipped {
+        path: path.to_path_buf(),
+        kind: e.kind().into(),
+        reason: e.to_string(),
+    })?;
     let outcomes = plugins
         .instances
         .iter()

@@ -24,9 +24,17 @@ pub enum IngestError {
     },
     #[error("{path}: the file is empty; export the review again")]
     Empty { path: PathBuf },
-    #[error("{path}: the file is {bytes} bytes, over the {limit}-byte limit; split it or raise the limit")]
-    TooLarge { path: PathBuf, bytes: u64, limit: u64 },
-    #[error("{path}: '.{extension}' files are not reviews lessons can read; convert it to .txt, .md, .pdf or .docx")]
+    #[error(
+        "{path}: the file is {bytes} bytes, over the {limit}-byte limit; split it or raise the limit"
+    )]
+    TooLarge {
+        path: PathBuf,
+        bytes: u64,
+        limit: u64,
+    },
+    #[error(
+        "{path}: '.{extension}' files are not reviews lessons can read; convert it to .txt, .md, .pdf or .docx"
+    )]
     UnsupportedFormat { path: PathBuf, extension: String },
     #[error("{path}: {reason}")]
     Undecodable { path: PathBuf, reason: String },
@@ -53,20 +61,39 @@ pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
 
 /// Reads one review.
 pub fn read(path: &Path) -> Result<Document, IngestError> {
-    let unreadable = |source| IngestError::Unreadable { path: path.to_path_buf(), source };
+    let unreadable = |source| IngestError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    };
     let bytes_on_disk = std::fs::metadata(path).map_err(unreadable)?.len();
     if bytes_on_disk > MAX_FILE_BYTES {
-        return Err(IngestError::TooLarge { path: path.to_path_buf(), bytes: bytes_on_disk, limit: MAX_FILE_BYTES });
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            bytes: bytes_on_disk,
+            limit: MAX_FILE_BYTES,
+        });
     }
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
     if !EXTENSIONS.contains(&extension.as_str()) {
-        return Err(IngestError::UnsupportedFormat { path: path.to_path_buf(), extension });
+        return Err(IngestError::UnsupportedFormat {
+            path: path.to_path_buf(),
+            extension,
+        });
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
     if bytes.is_empty() {
-        return Err(IngestError::Empty { path: path.to_path_buf() });
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+        });
     }
-    let text = text::decode(&bytes).map_err(|reason| IngestError::Undecodable { path: path.to_path_buf(), reason })?;
+    let text = text::decode(&bytes).map_err(|reason| IngestError::Undecodable {
+        path: path.to_path_buf(),
+        reason,
+    })?;
     Ok(from_text(path, text))
 }
 
@@ -74,7 +101,9 @@ pub fn read(path: &Path) -> Result<Document, IngestError> {
 pub fn from_text(path: &Path, text: String) -> Document {
     let structure = structure::analyse(&text);
     Document {
-        id: path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        id: path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
         path: path.to_path_buf(),
         title: title_of(&text, &structure),
         text,
@@ -84,7 +113,11 @@ pub fn from_text(path: &Path, text: String) -> Document {
 
 /// The first heading if the document opens with one, else its first line.
 fn title_of(text: &str, structure: &crate::document::Structure) -> String {
-    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first_line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let heading = structure
         .sections
         .iter()

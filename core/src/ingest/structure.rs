@@ -31,7 +31,8 @@ enum LineRole {
 
 static MARKDOWN_HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(#{1,6})\s+\S").unwrap());
 static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:section|part|chapter)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.{0,90})$").unwrap()
+    Regex::new(r"^(?:(?:section|part|chapter)\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.{0,90})$")
+        .unwrap()
 });
 static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s{0,6}(?:[-*•‣◦▪]\s+|(\d{1,3})[.)]\s+|\(?([a-z]|[ivx]{1,4})\)\s+|(?i:recommendation)\s+(\d{1,3})\b[:.\s–-]*)")
@@ -79,13 +80,25 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         if b == b'\n' {
-            let end = if i > start && text.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
-            lines.push(Line { start, end, text: &text[start..end] });
+            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            lines.push(Line {
+                start,
+                end,
+                text: &text[start..end],
+            });
             start = i + 1;
         }
     }
     if start < text.len() {
-        lines.push(Line { start, end: text.len(), text: &text[start..] });
+        lines.push(Line {
+            start,
+            end: text.len(),
+            text: &text[start..],
+        });
     }
     lines
 }
@@ -95,7 +108,8 @@ fn previous_is_blank(lines: &[Line<'_>], i: usize) -> bool {
 }
 
 fn is_blank(line: &str) -> bool {
-    line.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}').is_empty()
+    line.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}')
+        .is_empty()
 }
 
 fn role_of(line: &Line<'_>, after_blank: bool) -> LineRole {
@@ -106,14 +120,24 @@ fn role_of(line: &Line<'_>, after_blank: bool) -> LineRole {
     }
     let indent = text.len() - trimmed.len();
     if let Some(level) = markdown_level(trimmed) {
-        let text_start = line.start + indent + trimmed.find(|c: char| c != '#' && !c.is_whitespace()).unwrap_or(0);
+        let text_start = line.start
+            + indent
+            + trimmed
+                .find(|c: char| c != '#' && !c.is_whitespace())
+                .unwrap_or(0);
         return LineRole::Heading { level, text_start };
     }
     if after_blank && let Some(level) = numbered_heading_level(trimmed) {
-        return LineRole::Heading { level, text_start: line.start + indent };
+        return LineRole::Heading {
+            level,
+            text_start: line.start + indent,
+        };
     }
     if after_blank && is_capitals_heading(trimmed) {
-        return LineRole::Heading { level: 1, text_start: line.start + indent };
+        return LineRole::Heading {
+            level: 1,
+            text_start: line.start + indent,
+        };
     }
     if let Some(caps) = LIST_MARKER.captures(trimmed) {
         let number = caps
@@ -124,7 +148,10 @@ fn role_of(line: &Line<'_>, after_blank: bool) -> LineRole {
         return LineRole::ListItem { number };
     }
     if after_blank && is_named_heading(trimmed) {
-        return LineRole::Heading { level: 1, text_start: line.start + indent };
+        return LineRole::Heading {
+            level: 1,
+            text_start: line.start + indent,
+        };
     }
     LineRole::Text
 }
@@ -165,7 +192,9 @@ fn starts_like_sentence(title: &str) -> bool {
 fn is_capitals_heading(line: &str) -> bool {
     CAPITALS_HEADING.is_match(line)
         && line.split_whitespace().count() <= 12
-        && line.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        && line
+            .split_whitespace()
+            .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
 }
 
 /// A short, unpunctuated plain line that names a known kind of section.
@@ -180,22 +209,103 @@ fn is_named_heading(line: &str) -> bool {
 pub fn section_kind_of_heading(heading: &str) -> u32 {
     let h = heading.to_lowercase();
     const KINDS: &[(u32, &[&str])] = &[
-        (abi::SECTION_RECOMMENDATIONS, &["recommendation", "action plan", "actions for", "improvement action"]),
-        (abi::SECTION_CHRONOLOGY, &[
-            "chronolog", "timeline", "summary of involvement", "agency involvement", "history of involvement",
-            "narrative", "key events", "summary of events", "sequence of events", "case history",
-            "what happened", "factual", "the facts", "professional involvement", "involvement of agencies",
-        ]),
-        (abi::SECTION_METHODOLOGY, &["methodolog", "method", "approach", "review process", "the process", "how the review", "conduct of the review"]),
-        (abi::SECTION_TERMS_OF_REFERENCE, &["terms of reference", "scope", "purpose of", "remit", "key lines of enquiry", "questions"]),
-        (abi::SECTION_ANALYSIS, &[
-            "analysis", "practice episode", "discussion", "appraisal", "evaluation", "contributory",
-            "why did", "understanding", "assessment of practice", "commentary", "reflection",
-        ]),
-        (abi::SECTION_FINDINGS, &["finding", "key issues", "themes", "issues identified", "what the review found"]),
-        (abi::SECTION_LEARNING, &["learning", "lessons", "what we learned", "implications"]),
-        (abi::SECTION_CONCLUSION, &["conclusion", "concluding", "closing", "final remarks"]),
-        (abi::SECTION_BACKGROUND, &["background", "family", "genogram", "the child", "about ", "circumstances"]),
+        (
+            abi::SECTION_RECOMMENDATIONS,
+            &[
+                "recommendation",
+                "action plan",
+                "actions for",
+                "improvement action",
+            ],
+        ),
+        (
+            abi::SECTION_CHRONOLOGY,
+            &[
+                "chronolog",
+                "timeline",
+                "summary of involvement",
+                "agency involvement",
+                "history of involvement",
+                "narrative",
+                "key events",
+                "summary of events",
+                "sequence of events",
+                "case history",
+                "what happened",
+                "factual",
+                "the facts",
+                "professional involvement",
+                "involvement of agencies",
+            ],
+        ),
+        (
+            abi::SECTION_METHODOLOGY,
+            &[
+                "methodolog",
+                "method",
+                "approach",
+                "review process",
+                "the process",
+                "how the review",
+                "conduct of the review",
+            ],
+        ),
+        (
+            abi::SECTION_TERMS_OF_REFERENCE,
+            &[
+                "terms of reference",
+                "scope",
+                "purpose of",
+                "remit",
+                "key lines of enquiry",
+                "questions",
+            ],
+        ),
+        (
+            abi::SECTION_ANALYSIS,
+            &[
+                "analysis",
+                "practice episode",
+                "discussion",
+                "appraisal",
+                "evaluation",
+                "contributory",
+                "why did",
+                "understanding",
+                "assessment of practice",
+                "commentary",
+                "reflection",
+            ],
+        ),
+        (
+            abi::SECTION_FINDINGS,
+            &[
+                "finding",
+                "key issues",
+                "themes",
+                "issues identified",
+                "what the review found",
+            ],
+        ),
+        (
+            abi::SECTION_LEARNING,
+            &["learning", "lessons", "what we learned", "implications"],
+        ),
+        (
+            abi::SECTION_CONCLUSION,
+            &["conclusion", "concluding", "closing", "final remarks"],
+        ),
+        (
+            abi::SECTION_BACKGROUND,
+            &[
+                "background",
+                "family",
+                "genogram",
+                "the child",
+                "about ",
+                "circumstances",
+            ],
+        ),
     ];
     KINDS
         .iter()
@@ -205,7 +315,9 @@ pub fn section_kind_of_heading(heading: &str) -> u32 {
 
 fn build_sections(text: &str, lines: &[Line<'_>], roles: &[LineRole]) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
-    let first_heading = roles.iter().position(|r| matches!(r, LineRole::Heading { .. }));
+    let first_heading = roles
+        .iter()
+        .position(|r| matches!(r, LineRole::Heading { .. }));
     let body_before = first_heading.map_or(lines.len(), |i| i);
     if lines[..body_before].iter().any(|l| !is_blank(l.text)) {
         sections.push(Section {
@@ -219,25 +331,43 @@ fn build_sections(text: &str, lines: &[Line<'_>], roles: &[LineRole]) -> Vec<Sec
     // "4. Analysis" is analysis too.
     let mut kind_at_level: Vec<u32> = Vec::new();
     for (line, role) in lines.iter().zip(roles) {
-        let LineRole::Heading { level, text_start } = *role else { continue };
+        let LineRole::Heading { level, text_start } = *role else {
+            continue;
+        };
         let heading_text = &text[text_start..line.end];
         let mut kind = section_kind_of_heading(heading_text);
         kind_at_level.truncate(level.saturating_sub(1) as usize);
         if kind == abi::SECTION_OTHER {
-            kind = kind_at_level.iter().rev().copied().find(|&k| k != abi::SECTION_OTHER).unwrap_or(kind);
+            kind = kind_at_level
+                .iter()
+                .rev()
+                .copied()
+                .find(|&k| k != abi::SECTION_OTHER)
+                .unwrap_or(kind);
         }
         while kind_at_level.len() < level.saturating_sub(1) as usize {
             kind_at_level.push(abi::SECTION_OTHER);
         }
         kind_at_level.push(kind);
         sections.push(Section {
-            heading: Span { start: text_start as u64, end: line.end as u64 },
-            span: Span { start: line.start as u64, end: 0 },
+            heading: Span {
+                start: text_start as u64,
+                end: line.end as u64,
+            },
+            span: Span {
+                start: line.start as u64,
+                end: 0,
+            },
             kind,
             level,
         });
     }
-    let ends: Vec<u64> = sections.iter().skip(1).map(|s| s.span.start).chain([text.len() as u64]).collect();
+    let ends: Vec<u64> = sections
+        .iter()
+        .skip(1)
+        .map(|s| s.span.start)
+        .chain([text.len() as u64])
+        .collect();
     for (section, end) in sections.iter_mut().zip(ends) {
         section.span.end = end;
     }
@@ -245,22 +375,37 @@ fn build_sections(text: &str, lines: &[Line<'_>], roles: &[LineRole]) -> Vec<Sec
 }
 
 fn section_at(sections: &[Section], offset: usize) -> u32 {
-    sections.partition_point(|s| s.span.start as usize <= offset).saturating_sub(1) as u32
+    sections
+        .partition_point(|s| s.span.start as usize <= offset)
+        .saturating_sub(1) as u32
 }
 
 /// Paragraphs are runs of non-blank lines; a heading or a list item starts a
 /// new one. List items are paragraphs too, recorded again as items.
-fn build_paragraphs(lines: &[Line<'_>], roles: &[LineRole], sections: &[Section]) -> (Vec<Paragraph>, Vec<Item>) {
+fn build_paragraphs(
+    lines: &[Line<'_>],
+    roles: &[LineRole],
+    sections: &[Section],
+) -> (Vec<Paragraph>, Vec<Item>) {
     let mut paragraphs = Vec::new();
     let mut items = Vec::new();
     let mut current: Option<(usize, usize, Option<u32>)> = None;
-    let close = |current: &mut Option<(usize, usize, Option<u32>)>, paragraphs: &mut Vec<Paragraph>, items: &mut Vec<Item>| {
+    let close = |current: &mut Option<(usize, usize, Option<u32>)>,
+                 paragraphs: &mut Vec<Paragraph>,
+                 items: &mut Vec<Item>| {
         if let Some((start, end, item)) = current.take() {
             let section = section_at(sections, start);
-            let span = Span { start: start as u64, end: end as u64 };
+            let span = Span {
+                start: start as u64,
+                end: end as u64,
+            };
             paragraphs.push(Paragraph { span, section });
             if let Some(number) = item {
-                items.push(Item { span, section, number });
+                items.push(Item {
+                    span,
+                    section,
+                    number,
+                });
             }
         }
     };
@@ -287,7 +432,9 @@ fn build_paragraphs(lines: &[Line<'_>], roles: &[LineRole], sections: &[Section]
 }
 
 fn content_start(line: &Line<'_>) -> usize {
-    let trimmed = line.text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+    let trimmed = line
+        .text
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{c}');
     line.start + (line.text.len() - trimmed.len())
 }
 
@@ -304,7 +451,10 @@ fn find_quotes(text: &str, lines: &[Line<'_>], paragraphs: &[Paragraph]) -> Vec<
     }
     for line in lines {
         if line.text.trim_start().starts_with('>') {
-            quotes.push(Span { start: line.start as u64, end: line.end as u64 });
+            quotes.push(Span {
+                start: line.start as u64,
+                end: line.end as u64,
+            });
         }
     }
     quotes.sort_by_key(|q| (q.start, std::cmp::Reverse(q.end)));
@@ -324,7 +474,10 @@ fn quote_pairs(body: &str, open: char, close: char, base: usize, out: &mut Vec<S
         match opened {
             None if c == open => opened = Some(i),
             Some(s) if c == close => {
-                out.push(Span { start: (base + s) as u64, end: (base + i + c.len_utf8()) as u64 });
+                out.push(Span {
+                    start: (base + s) as u64,
+                    end: (base + i + c.len_utf8()) as u64,
+                });
                 opened = None;
             }
             _ => {}
@@ -343,7 +496,10 @@ fn single_quotes(body: &str, base: usize, out: &mut Vec<Span>) {
             None if c == '‘' => opened = Some(i),
             Some(s) if c == '’' && !next.is_some_and(char::is_alphabetic) => {
                 if body[s..i].split_whitespace().count() >= 3 {
-                    out.push(Span { start: (base + s) as u64, end: (base + i + c.len_utf8()) as u64 });
+                    out.push(Span {
+                        start: (base + s) as u64,
+                        end: (base + i + c.len_utf8()) as u64,
+                    });
                 }
                 opened = None;
             }
@@ -353,8 +509,9 @@ fn single_quotes(body: &str, base: usize, out: &mut Vec<Span>) {
 }
 
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "e.g", "i.e", "etc", "no", "para", "paras", "cf", "vs", "approx",
-    "sgt", "pc", "dc", "ds", "insp", "cllr", "rev", "fig", "vol", "pp", "p", "ch", "sec", "al",
+    "mr", "mrs", "ms", "dr", "prof", "st", "e.g", "i.e", "etc", "no", "para", "paras", "cf", "vs",
+    "approx", "sgt", "pc", "dc", "ds", "insp", "cllr", "rev", "fig", "vol", "pp", "p", "ch", "sec",
+    "al",
 ];
 
 fn build_sentences(
@@ -384,12 +541,20 @@ fn build_sentences(
             flags |= abi::SENTENCE_LIST_ITEM;
         }
         for (s, e) in split_sentences(&text[start..end]) {
-            let span = Span { start: (start + s) as u64, end: (start + e) as u64 };
+            let span = Span {
+                start: (start + s) as u64,
+                end: (start + e) as u64,
+            };
             let mut sentence_flags = flags;
             if inside_quote(quotes, span) {
                 sentence_flags |= abi::SENTENCE_QUOTED;
             }
-            sentences.push(Sentence { span, paragraph: index as u32, section: p.section, flags: sentence_flags });
+            sentences.push(Sentence {
+                span,
+                paragraph: index as u32,
+                section: p.section,
+                flags: sentence_flags,
+            });
         }
     }
     sentences
@@ -397,7 +562,9 @@ fn build_sentences(
 
 fn inside_quote(quotes: &[Span], span: Span) -> bool {
     let i = quotes.partition_point(|q| q.end < span.end);
-    quotes.get(i).is_some_and(|q| q.start <= span.start && span.end <= q.end)
+    quotes
+        .get(i)
+        .is_some_and(|q| q.start <= span.start && span.end <= q.end)
 }
 
 /// Splits a paragraph into sentences: after `.`, `!` or `?` (and any closing
@@ -413,7 +580,12 @@ pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
         let (i, c) = chars[k];
         if matches!(c, '.' | '!' | '?') {
             let mut j = k + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?') {
+            while j < chars.len()
+                && matches!(
+                    chars[j].1,
+                    '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?'
+                )
+            {
                 j += 1;
             }
             let boundary_end = chars.get(j).map_or(paragraph.len(), |&(b, _)| b);
@@ -423,8 +595,14 @@ pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
                 n += 1;
             }
             let next_starts = n < chars.len()
-                && (chars[n].1.is_uppercase() || chars[n].1.is_ascii_digit() || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '['));
-            if followed_by_space && next_starts && c == '.' && is_abbreviation(&paragraph[sentence_start..i]) {
+                && (chars[n].1.is_uppercase()
+                    || chars[n].1.is_ascii_digit()
+                    || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '['));
+            if followed_by_space
+                && next_starts
+                && c == '.'
+                && is_abbreviation(&paragraph[sentence_start..i])
+            {
                 k = j;
                 continue;
             }
@@ -468,16 +646,26 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
 /// about recommendations (by kind, or "recommend" in its heading), and any
 /// paragraph that opens "Recommendation N". A recommendations section with
 /// no items has each of its paragraphs taken as one.
-fn find_recommendations(text: &str, sections: &[Section], paragraphs: &[Paragraph], items: &[Item]) -> Vec<Item> {
+fn find_recommendations(
+    text: &str,
+    sections: &[Section],
+    paragraphs: &[Paragraph],
+    items: &[Item],
+) -> Vec<Item> {
     let about_recommendations = |section: u32| {
         sections.get(section as usize).is_some_and(|s| {
             s.kind == abi::SECTION_RECOMMENDATIONS
-                || text[s.heading.start as usize..s.heading.end as usize].to_lowercase().contains("recommend")
+                || text[s.heading.start as usize..s.heading.end as usize]
+                    .to_lowercase()
+                    .contains("recommend")
         })
     };
     let mut found: Vec<Item> = items
         .iter()
-        .filter(|it| about_recommendations(it.section) || opens_recommendation(&text[it.span.start as usize..it.span.end as usize]))
+        .filter(|it| {
+            about_recommendations(it.section)
+                || opens_recommendation(&text[it.span.start as usize..it.span.end as usize])
+        })
         .copied()
         .collect();
     let sections_with_items: Vec<u32> = found.iter().map(|it| it.section).collect();
@@ -492,7 +680,11 @@ fn find_recommendations(text: &str, sections: &[Section], paragraphs: &[Paragrap
             && !sections_with_items.contains(&p.section)
             && !body.trim_end().ends_with(':');
         if whole_section || opens_recommendation(body) {
-            found.push(Item { span: p.span, section: p.section, number: 0 });
+            found.push(Item {
+                span: p.span,
+                section: p.section,
+                number: 0,
+            });
         }
     }
     found.sort_by_key(|it| it.span.start);
@@ -501,13 +693,19 @@ fn find_recommendations(text: &str, sections: &[Section], paragraphs: &[Paragrap
 
 fn opens_recommendation(body: &str) -> bool {
     let lower: String = body.chars().take(20).collect::<String>().to_lowercase();
-    lower.starts_with("recommendation") && lower["recommendation".len()..].trim_start().starts_with(|c: char| c.is_ascii_digit())
+    lower.starts_with("recommendation")
+        && lower["recommendation".len()..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
 }
 
 fn flag_recommendations(mut sentences: Vec<Sentence>, recommendations: &[Item]) -> Vec<Sentence> {
     for s in &mut sentences {
         let i = recommendations.partition_point(|r| r.span.end <= s.span.start);
-        if recommendations.get(i).is_some_and(|r| r.span.start <= s.span.start && s.span.end <= r.span.end) {
+        if recommendations
+            .get(i)
+            .is_some_and(|r| r.span.start <= s.span.start && s.span.end <= r.span.end)
+        {
             s.flags |= abi::SENTENCE_RECOMMENDATION;
         }
     }
@@ -523,7 +721,13 @@ fn find_pages(text: &str) -> Vec<Page> {
     let mut start = 0;
     for (number, part) in text.split('\u{c}').enumerate() {
         let end = start + part.len();
-        pages.push(Page { span: Span { start: start as u64, end: end as u64 }, number: number as u32 + 1 });
+        pages.push(Page {
+            span: Span {
+                start: start as u64,
+                end: end as u64,
+            },
+            number: number as u32 + 1,
+        });
         start = end + 1;
     }
     pages
@@ -537,7 +741,12 @@ mod tests {
         let s = analyse(text);
         s.sections
             .iter()
-            .map(|sec| (text[sec.heading.start as usize..sec.heading.end as usize].to_string(), sec.kind))
+            .map(|sec| {
+                (
+                    text[sec.heading.start as usize..sec.heading.end as usize].to_string(),
+                    sec.kind,
+                )
+            })
             .collect()
     }
 
@@ -545,24 +754,46 @@ mod tests {
     fn markdown_numbered_and_capital_headings_make_sections_with_kinds() {
         let text = "# Review of Child A\n\n## Terms of reference\n\nThe review asked.\n\n3. ANALYSIS\n\nIt was hard.\n\n3.1 The March visit\n\nThe visit.\n\nRECOMMENDATIONS\n\n1. The Board should act by May.\n";
         let found = kinds(text);
-        assert_eq!(found[0], ("Review of Child A".to_string(), abi::SECTION_OTHER));
+        assert_eq!(
+            found[0],
+            ("Review of Child A".to_string(), abi::SECTION_OTHER)
+        );
         assert_eq!(found[1].1, abi::SECTION_TERMS_OF_REFERENCE);
         assert_eq!(found[2], ("3. ANALYSIS".to_string(), abi::SECTION_ANALYSIS));
-        assert_eq!(found[3], ("3.1 The March visit".to_string(), abi::SECTION_ANALYSIS), "a subsection inherits its parent's kind");
+        assert_eq!(
+            found[3],
+            ("3.1 The March visit".to_string(), abi::SECTION_ANALYSIS),
+            "a subsection inherits its parent's kind"
+        );
         assert_eq!(found[4].1, abi::SECTION_RECOMMENDATIONS);
     }
 
     #[test]
     fn a_numbered_paragraph_is_not_a_heading() {
         let text = "1.1 The review was commissioned by the Board in March 2023 after the death of Child A.\n";
-        assert!(analyse(text).sections.iter().all(|s| s.heading.start == s.heading.end));
+        assert!(
+            analyse(text)
+                .sections
+                .iter()
+                .all(|s| s.heading.start == s.heading.end)
+        );
     }
 
     #[test]
     fn sentences_survive_abbreviations_and_initials() {
         let p = "Dr. Shah saw the child on 3 May. The mother, Ms. B, said all was well. She was believed!";
-        let got: Vec<&str> = split_sentences(p).into_iter().map(|(s, e)| &p[s..e]).collect();
-        assert_eq!(got, vec!["Dr. Shah saw the child on 3 May.", "The mother, Ms. B, said all was well.", "She was believed!"]);
+        let got: Vec<&str> = split_sentences(p)
+            .into_iter()
+            .map(|(s, e)| &p[s..e])
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "Dr. Shah saw the child on 3 May.",
+                "The mother, Ms. B, said all was well.",
+                "She was believed!"
+            ]
+        );
     }
 
     #[test]
@@ -570,7 +801,10 @@ mod tests {
         let text = "The paper said “Social workers failed Baby K.” The review disagrees.\n\n“They should have known.”\n";
         let s = analyse(text);
         assert_eq!(s.quotes.len(), 2);
-        assert_eq!(&text[s.quotes[0].start as usize..s.quotes[0].end as usize], "“Social workers failed Baby K.”");
+        assert_eq!(
+            &text[s.quotes[0].start as usize..s.quotes[0].end as usize],
+            "“Social workers failed Baby K.”"
+        );
         let quoted: Vec<&str> = s
             .sentences
             .iter()
@@ -590,10 +824,24 @@ mod tests {
     fn recommendations_are_items_of_the_recommendations_section() {
         let text = "## Recommendations\n\nThe Board should:\n\n1. Revise the escalation policy by June 2024.\n2. Audit strategy discussions.\n\n## Conclusion\n\n1. Not a recommendation.\n";
         let s = analyse(text);
-        let recs: Vec<&str> = s.recommendations.iter().map(|r| &text[r.span.start as usize..r.span.end as usize]).collect();
-        assert_eq!(recs, vec!["1. Revise the escalation policy by June 2024.", "2. Audit strategy discussions."]);
+        let recs: Vec<&str> = s
+            .recommendations
+            .iter()
+            .map(|r| &text[r.span.start as usize..r.span.end as usize])
+            .collect();
+        assert_eq!(
+            recs,
+            vec![
+                "1. Revise the escalation policy by June 2024.",
+                "2. Audit strategy discussions."
+            ]
+        );
         assert_eq!(s.recommendations[0].number, 1);
-        assert!(s.sentences.iter().any(|x| x.flags & abi::SENTENCE_RECOMMENDATION != 0));
+        assert!(
+            s.sentences
+                .iter()
+                .any(|x| x.flags & abi::SENTENCE_RECOMMENDATION != 0)
+        );
     }
 
     #[test]
@@ -605,16 +853,28 @@ mod tests {
     #[test]
     fn form_feeds_mark_pages() {
         let s = analyse("page one\u{c}page two\u{c}page three");
-        assert_eq!(s.pages.iter().map(|p| p.number).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert_eq!(
+            s.pages.iter().map(|p| p.number).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
     }
 
     #[test]
     fn every_span_is_on_a_char_boundary_and_inside_the_text() {
         let text = "# Über Kind Ä\n\n“Quoted – with dashes.” Then more… And é.\n\n- item ü\n";
         let s = analyse(text);
-        for span in s.sentences.iter().map(|x| x.span).chain(s.quotes.iter().copied()).chain(s.paragraphs.iter().map(|p| p.span)) {
+        for span in s
+            .sentences
+            .iter()
+            .map(|x| x.span)
+            .chain(s.quotes.iter().copied())
+            .chain(s.paragraphs.iter().map(|p| p.span))
+        {
             assert!(span.start <= span.end && span.end as usize <= text.len());
-            assert!(text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize));
+            assert!(
+                text.is_char_boundary(span.start as usize)
+                    && text.is_char_boundary(span.end as usize)
+            );
         }
     }
 }

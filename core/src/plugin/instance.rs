@@ -26,7 +26,10 @@ pub struct ScoreError {
 
 impl ScoreError {
     pub fn new(kind: &str, message: impl Into<String>) -> ScoreError {
-        ScoreError { kind: kind.to_string(), message: message.into() }
+        ScoreError {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -39,11 +42,18 @@ struct Buffer {
 
 impl Buffer {
     fn new(cap: usize) -> Buffer {
-        Buffer { bytes: Vec::new(), cap, overflowed: false }
+        Buffer {
+            bytes: Vec::new(),
+            cap,
+            overflowed: false,
+        }
     }
 
     fn sink(&mut self) -> Sink {
-        Sink { ctx: self as *mut Buffer as *mut c_void, write: Some(write_to_buffer) }
+        Sink {
+            ctx: self as *mut Buffer as *mut c_void,
+            write: Some(write_to_buffer),
+        }
     }
 
     fn text(&self) -> String {
@@ -64,7 +74,9 @@ unsafe extern "C" fn write_to_buffer(ctx: *mut c_void, bytes: *const u8, len: us
     }
     if len > 0 {
         // SAFETY: the plugin passes `len` readable bytes.
-        buffer.bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(bytes, len) });
+        buffer
+            .bytes
+            .extend_from_slice(unsafe { std::slice::from_raw_parts(bytes, len) });
     }
     0
 }
@@ -84,7 +96,10 @@ unsafe impl Sync for Instance {}
 
 impl Instance {
     /// Creates an instance with the plugin's settings (a JSON object).
-    pub fn create(plugin: Arc<Plugin>, settings: &serde_json::Value) -> Result<Instance, LoadError> {
+    pub fn create(
+        plugin: Arc<Plugin>,
+        settings: &serde_json::Value,
+    ) -> Result<Instance, LoadError> {
         let settings = settings.to_string();
         let mut err = Buffer::new(MAX_ERROR_BYTES);
         let mut handle: *mut c_void = std::ptr::null_mut();
@@ -99,7 +114,11 @@ impl Instance {
             });
         }
         let serial = (!plugin.thread_safe()).then(|| Mutex::new(()));
-        Ok(Instance { plugin, handle, serial })
+        Ok(Instance {
+            plugin,
+            handle,
+            serial,
+        })
     }
 
     /// Scores one document and validates the result.
@@ -108,7 +127,10 @@ impl Instance {
         let mut out = Buffer::new(MAX_OUTPUT_BYTES);
         let mut err = Buffer::new(MAX_ERROR_BYTES);
         let status = {
-            let _turn = self.serial.as_ref().map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
+            let _turn = self
+                .serial
+                .as_ref()
+                .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
             // SAFETY: the handle came from `create`; the view and sinks live
             // for the whole call.
             unsafe { (self.plugin.score)(self.handle, &view, out.sink(), err.sink()) }

@@ -3,7 +3,9 @@
 //! typed [`LoadError`] naming the library and the fix. Libraries are never
 //! unloaded: thread-local destructors in plugin code make `dlclose` unsound.
 
-use lessons_plugin::abi::{self, CreateFn, DestroyFn, HostInfo, MetricDecl, PluginDescriptor, ScoreFn, StrRef};
+use lessons_plugin::abi::{
+    self, CreateFn, DestroyFn, HostInfo, MetricDecl, PluginDescriptor, ScoreFn, StrRef,
+};
 use sha2::{Digest, Sha256};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
@@ -11,30 +13,69 @@ use std::path::{Path, PathBuf};
 /// Why a library was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot open the library ({message}); check it was built for this machine and its dependencies are installed")]
+    #[error(
+        "{path}: cannot open the library ({message}); check it was built for this machine and its dependencies are installed"
+    )]
     Open { path: PathBuf, message: String },
     #[error("{path}: no `{symbol}` symbol; this is not a lessons plugin (build it with the lessons-plugin SDK's export_scorer! or export the symbol from C)", symbol = abi::ENTRY_SYMBOL)]
     MissingEntry { path: PathBuf },
-    #[error("{path}: the entry point returned null, refusing this host (ABI {host_major}.{host_minor}); rebuild the plugin against this version of lessons-plugin")]
-    Refused { path: PathBuf, host_major: u16, host_minor: u16 },
+    #[error(
+        "{path}: the entry point returned null, refusing this host (ABI {host_major}.{host_minor}); rebuild the plugin against this version of lessons-plugin"
+    )]
+    Refused {
+        path: PathBuf,
+        host_major: u16,
+        host_minor: u16,
+    },
     #[error("{path}: bad magic {found:#018x} (expected {expected:#018x}); the entry symbol does not return a lessons descriptor", expected = abi::MAGIC)]
     BadMagic { path: PathBuf, found: u64 },
-    #[error("{path}: plugin ABI {plugin_major}.{plugin_minor}, host ABI {host_major}.{host_minor}; rebuild the plugin against lessons-plugin with ABI major {host_major}")]
-    AbiMismatch { path: PathBuf, plugin_major: u16, plugin_minor: u16, host_major: u16, host_minor: u16 },
-    #[error("{path}: the descriptor is {found} bytes, ABI {major}.0 needs at least {needed}; the descriptor is truncated: rebuild the plugin with the current SDK or header")]
-    Truncated { path: PathBuf, found: u32, needed: usize, major: u16 },
-    #[error("{path}: the `{function}` function pointer is null; a plugin must provide create, score and destroy")]
-    NullFunction { path: PathBuf, function: &'static str },
+    #[error(
+        "{path}: plugin ABI {plugin_major}.{plugin_minor}, host ABI {host_major}.{host_minor}; rebuild the plugin against lessons-plugin with ABI major {host_major}"
+    )]
+    AbiMismatch {
+        path: PathBuf,
+        plugin_major: u16,
+        plugin_minor: u16,
+        host_major: u16,
+        host_minor: u16,
+    },
+    #[error(
+        "{path}: the descriptor is {found} bytes, ABI {major}.0 needs at least {needed}; the descriptor is truncated: rebuild the plugin with the current SDK or header"
+    )]
+    Truncated {
+        path: PathBuf,
+        found: u32,
+        needed: usize,
+        major: u16,
+    },
+    #[error(
+        "{path}: the `{function}` function pointer is null; a plugin must provide create, score and destroy"
+    )]
+    NullFunction {
+        path: PathBuf,
+        function: &'static str,
+    },
     #[error("{path}: the descriptor's {field} is not valid UTF-8; fix the plugin's metadata")]
     InvalidString { path: PathBuf, field: String },
     #[error("{path}: {reason}; fix the plugin's metric declarations")]
     BadMetrics { path: PathBuf, reason: String },
-    #[error("{path}: built with panic = \"abort\", so a panic would kill the batch; rebuild it with panic = \"unwind\"")]
+    #[error(
+        "{path}: built with panic = \"abort\", so a panic would kill the batch; rebuild it with panic = \"unwind\""
+    )]
     NoUnwind { path: PathBuf },
     #[error("{path}: plugin `{name}` is already loaded from {first}; remove one copy")]
-    Duplicate { path: PathBuf, name: String, first: PathBuf },
+    Duplicate {
+        path: PathBuf,
+        name: String,
+        first: PathBuf,
+    },
     #[error("plugin `{name}` ({path}): create failed ({status}): {message}")]
-    CreateFailed { path: PathBuf, name: String, status: String, message: String },
+    CreateFailed {
+        path: PathBuf,
+        name: String,
+        status: String,
+        message: String,
+    },
 }
 
 impl LoadError {
@@ -128,14 +169,19 @@ fn host_info() -> HostInfo {
 
 /// Opens and checks one plugin library.
 pub fn load(path: &Path) -> Result<Plugin, LoadError> {
-    let sha256 = sha256_of(path).map_err(|e| LoadError::Open { path: path.to_path_buf(), message: e.to_string() })?;
+    let sha256 = sha256_of(path).map_err(|e| LoadError::Open {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let library = open(path)?;
     // SAFETY: the symbol's type is the ABI's EntryFn; a library that exports
     // the name with another type is the plugin author's contract violation.
     let entry: abi::EntryFn = unsafe {
         *library
             .get::<abi::EntryFn>(abi::ENTRY_SYMBOL.as_bytes())
-            .map_err(|_| LoadError::MissingEntry { path: path.to_path_buf() })?
+            .map_err(|_| LoadError::MissingEntry {
+                path: path.to_path_buf(),
+            })?
     };
     let host = host_info();
     // SAFETY: calling the plugin's entry point with a valid HostInfo.
@@ -169,14 +215,19 @@ fn open(path: &Path) -> Result<libloading::Library, LoadError> {
     // code that runs with the user's rights, as plugin-api.md says.
     unsafe { libloading::os::unix::Library::open(Some(path), flags) }
         .map(libloading::Library::from)
-        .map_err(|e| LoadError::Open { path: path.to_path_buf(), message: e.to_string() })
+        .map_err(|e| LoadError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
 }
 
 #[cfg(not(unix))]
 fn open(path: &Path) -> Result<libloading::Library, LoadError> {
     // SAFETY: as above.
-    unsafe { libloading::Library::new(path) }
-        .map_err(|e| LoadError::Open { path: path.to_path_buf(), message: e.to_string() })
+    unsafe { libloading::Library::new(path) }.map_err(|e| LoadError::Open {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// Checks the descriptor in the order that makes each read safe: the frozen
@@ -184,10 +235,17 @@ fn open(path: &Path) -> Result<libloading::Library, LoadError> {
 ///
 /// # Safety
 /// `descriptor` is null or points to at least the frozen prefix of a descriptor.
-unsafe fn check_descriptor(path: &Path, descriptor: *const PluginDescriptor) -> Result<Checked, LoadError> {
+unsafe fn check_descriptor(
+    path: &Path,
+    descriptor: *const PluginDescriptor,
+) -> Result<Checked, LoadError> {
     let path_buf = || path.to_path_buf();
     if descriptor.is_null() {
-        return Err(LoadError::Refused { path: path_buf(), host_major: abi::ABI_MAJOR, host_minor: abi::ABI_MINOR });
+        return Err(LoadError::Refused {
+            path: path_buf(),
+            host_major: abi::ABI_MAJOR,
+            host_minor: abi::ABI_MINOR,
+        });
     }
     let prefix = descriptor as *const u8;
     // SAFETY: the frozen prefix is readable in any descriptor of any version.
@@ -200,7 +258,10 @@ unsafe fn check_descriptor(path: &Path, descriptor: *const PluginDescriptor) -> 
         )
     };
     if magic != abi::MAGIC {
-        return Err(LoadError::BadMagic { path: path_buf(), found: magic });
+        return Err(LoadError::BadMagic {
+            path: path_buf(),
+            found: magic,
+        });
     }
     if major != abi::ABI_MAJOR {
         return Err(LoadError::AbiMismatch {
@@ -213,21 +274,45 @@ unsafe fn check_descriptor(path: &Path, descriptor: *const PluginDescriptor) -> 
     }
     let needed = std::mem::size_of::<PluginDescriptor>();
     if (size as usize) < needed {
-        return Err(LoadError::Truncated { path: path_buf(), found: size, needed, major });
+        return Err(LoadError::Truncated {
+            path: path_buf(),
+            found: size,
+            needed,
+            major,
+        });
     }
     // SAFETY: the plugin says, and we checked, that the whole v1 body is there.
     let d = unsafe { &*descriptor };
-    let create = d.create.ok_or(LoadError::NullFunction { path: path_buf(), function: "create" })?;
-    let score = d.score.ok_or(LoadError::NullFunction { path: path_buf(), function: "score" })?;
-    let destroy = d.destroy.ok_or(LoadError::NullFunction { path: path_buf(), function: "destroy" })?;
+    let create = d.create.ok_or(LoadError::NullFunction {
+        path: path_buf(),
+        function: "create",
+    })?;
+    let score = d.score.ok_or(LoadError::NullFunction {
+        path: path_buf(),
+        function: "score",
+    })?;
+    let destroy = d.destroy.ok_or(LoadError::NullFunction {
+        path: path_buf(),
+        function: "destroy",
+    })?;
     let text = |s: StrRef, field: &str| {
         // SAFETY: descriptor strings are static data of the library.
         let bytes = unsafe { s.as_bytes() };
-        String::from_utf8(bytes.to_vec()).map_err(|_| LoadError::InvalidString { path: path_buf(), field: field.to_string() })
+        String::from_utf8(bytes.to_vec()).map_err(|_| LoadError::InvalidString {
+            path: path_buf(),
+            field: field.to_string(),
+        })
     };
     let name = text(d.name, "name")?;
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err(LoadError::InvalidString { path: path_buf(), field: format!("name {name:?} (use letters, digits, - and _)") });
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(LoadError::InvalidString {
+            path: path_buf(),
+            field: format!("name {name:?} (use letters, digits, - and _)"),
+        });
     }
     let metrics = unsafe { read_metrics(path, d.metrics, d.metrics_len) }?;
     let checked = Checked {
@@ -264,32 +349,52 @@ struct Checked {
 
 /// # Safety
 /// `metrics` is null or points to `len` declarations in the library's static data.
-unsafe fn read_metrics(path: &Path, metrics: *const MetricDecl, len: usize) -> Result<Vec<MetricInfo>, LoadError> {
-    let bad = |reason: String| LoadError::BadMetrics { path: path.to_path_buf(), reason };
+unsafe fn read_metrics(
+    path: &Path,
+    metrics: *const MetricDecl,
+    len: usize,
+) -> Result<Vec<MetricInfo>, LoadError> {
+    let bad = |reason: String| LoadError::BadMetrics {
+        path: path.to_path_buf(),
+        reason,
+    };
     if metrics.is_null() || len == 0 {
         return Err(bad("the plugin declares no metrics".into()));
     }
     if len > 256 {
-        return Err(bad(format!("the plugin declares {len} metrics, over the limit of 256")));
+        return Err(bad(format!(
+            "the plugin declares {len} metrics, over the limit of 256"
+        )));
     }
     // SAFETY: per the caller's contract.
     let decls = unsafe { std::slice::from_raw_parts(metrics, len) };
     let mut out: Vec<MetricInfo> = Vec::with_capacity(len);
     for decl in decls {
         // SAFETY: descriptor strings are static data of the library.
-        let id = String::from_utf8(unsafe { decl.id.as_bytes() }.to_vec()).map_err(|_| bad("a metric id is not UTF-8".into()))?;
+        let id = String::from_utf8(unsafe { decl.id.as_bytes() }.to_vec())
+            .map_err(|_| bad("a metric id is not UTF-8".into()))?;
         let description = String::from_utf8(unsafe { decl.description.as_bytes() }.to_vec())
             .map_err(|_| bad(format!("metric {id}'s description is not UTF-8")))?;
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(bad(format!("metric id {id:?} must be letters, digits and _")));
+            return Err(bad(format!(
+                "metric id {id:?} must be letters, digits and _"
+            )));
         }
         if !(decl.min.is_finite() && decl.max.is_finite() && decl.min < decl.max) {
-            return Err(bad(format!("metric {id} has range [{}, {}]; it needs finite min < max", decl.min, decl.max)));
+            return Err(bad(format!(
+                "metric {id} has range [{}, {}]; it needs finite min < max",
+                decl.min, decl.max
+            )));
         }
         if out.iter().any(|m| m.id == id) {
             return Err(bad(format!("metric {id} is declared twice")));
         }
-        out.push(MetricInfo { id, min: decl.min, max: decl.max, description });
+        out.push(MetricInfo {
+            id,
+            min: decl.min,
+            max: decl.max,
+            description,
+        });
     }
     Ok(out)
 }

@@ -26,7 +26,9 @@ pub fn libraries_in_folder(dir: &Path, origin: Origin) -> std::io::Result<Vec<Pa
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
         if !name.ends_with(std::env::consts::DLL_SUFFIX) || !path.is_file() {
             continue;
         }

@@ -26,17 +26,28 @@ pub struct Validated {
 
 /// Validates the raw bytes a plugin wrote for `document`.
 pub fn report(plugin: &Plugin, document: &Document, bytes: &[u8]) -> Result<Validated, ScoreError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| ScoreError::new("invalid_utf8", format!("the plugin's output is not UTF-8: {e}")))?;
-    let report: Report = serde_json::from_str(text)
-        .map_err(|e| ScoreError::new("invalid_json", format!("the plugin's output is not a valid result: {e}")))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        ScoreError::new(
+            "invalid_utf8",
+            format!("the plugin's output is not UTF-8: {e}"),
+        )
+    })?;
+    let report: Report = serde_json::from_str(text).map_err(|e| {
+        ScoreError::new(
+            "invalid_json",
+            format!("the plugin's output is not a valid result: {e}"),
+        )
+    })?;
     for (metric, value) in &report.scores {
         check_score(plugin, metric, *value)?;
     }
     if report.evidence.len() > MAX_EVIDENCE {
         return Err(ScoreError::new(
             "too_much_evidence",
-            format!("{} evidence spans, over the limit of {MAX_EVIDENCE}", report.evidence.len()),
+            format!(
+                "{} evidence spans, over the limit of {MAX_EVIDENCE}",
+                report.evidence.len()
+            ),
         ));
     }
     let mut evidence = report.evidence;
@@ -45,8 +56,17 @@ pub fn report(plugin: &Plugin, document: &Document, bytes: &[u8]) -> Result<Vali
         e.note = truncate(&e.note);
         e.rule = truncate(&e.rule);
     }
-    let warnings = report.warnings.into_iter().take(MAX_WARNINGS).map(|w| truncate(&w)).collect();
-    Ok(Validated { scores: report.scores, evidence, warnings })
+    let warnings = report
+        .warnings
+        .into_iter()
+        .take(MAX_WARNINGS)
+        .map(|w| truncate(&w))
+        .collect();
+    Ok(Validated {
+        scores: report.scores,
+        evidence,
+        warnings,
+    })
 }
 
 fn check_score(plugin: &Plugin, metric: &str, value: f64) -> Result<(), ScoreError> {
@@ -57,12 +77,18 @@ fn check_score(plugin: &Plugin, metric: &str, value: f64) -> Result<(), ScoreErr
         ));
     };
     if !value.is_finite() {
-        return Err(ScoreError::new("not_finite", format!("`{metric}` is {value}, not a finite number")));
+        return Err(ScoreError::new(
+            "not_finite",
+            format!("`{metric}` is {value}, not a finite number"),
+        ));
     }
     if value < declared.min || value > declared.max {
         return Err(ScoreError::new(
             "out_of_range",
-            format!("`{metric}` is {value}, outside its declared range [{}, {}]", declared.min, declared.max),
+            format!(
+                "`{metric}` is {value}, outside its declared range [{}, {}]",
+                declared.min, declared.max
+            ),
         ));
     }
     Ok(())
@@ -72,7 +98,10 @@ fn check_evidence(plugin: &Plugin, document: &Document, e: &Evidence) -> Result<
     if plugin.metric(&e.metric).is_none() {
         return Err(ScoreError::new(
             "undeclared_metric",
-            format!("evidence cites `{}`, which the plugin does not declare", e.metric),
+            format!(
+                "evidence cites `{}`, which the plugin does not declare",
+                e.metric
+            ),
         ));
     }
     let text = &document.text;
@@ -81,7 +110,10 @@ fn check_evidence(plugin: &Plugin, document: &Document, e: &Evidence) -> Result<
     if !inside {
         return Err(ScoreError::new(
             "bad_span",
-            format!("evidence span {start}..{end} is outside the text ({} bytes)", text.len()),
+            format!(
+                "evidence span {start}..{end} is outside the text ({} bytes)",
+                text.len()
+            ),
         ));
     }
     if !text.is_char_boundary(start as usize) || !text.is_char_boundary(end as usize) {
@@ -91,7 +123,10 @@ fn check_evidence(plugin: &Plugin, document: &Document, e: &Evidence) -> Result<
         ));
     }
     if !e.weight.is_finite() {
-        return Err(ScoreError::new("not_finite", "an evidence weight is not a finite number"));
+        return Err(ScoreError::new(
+            "not_finite",
+            "an evidence weight is not a finite number",
+        ));
     }
     Ok(())
 }

@@ -4,11 +4,25 @@ use super::ReportError;
 use crate::batch::Batch;
 use std::io::Write;
 
-pub fn write_reviews(batch: &Batch, metrics: &[String], out: &mut dyn Write) -> Result<(), ReportError> {
+pub fn write_reviews(
+    batch: &Batch,
+    metrics: &[String],
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
     let mut writer = csv::Writer::from_writer(out);
-    let mut header = vec!["id".to_string(), "title".into(), "path".into(), "words".into()];
+    let mut header = vec![
+        "id".to_string(),
+        "title".into(),
+        "path".into(),
+        "words".into(),
+    ];
     header.extend(metrics.iter().cloned());
-    header.extend(["learning_index".into(), "adds_real_learning".into(), "evidence".into(), "errors".into()]);
+    header.extend([
+        "learning_index".into(),
+        "adds_real_learning".into(),
+        "evidence".into(),
+        "errors".into(),
+    ]);
     writer.write_record(&header)?;
     for review in super::ranked(batch) {
         let mut row = vec![
@@ -17,11 +31,25 @@ pub fn write_reviews(batch: &Batch, metrics: &[String], out: &mut dyn Write) -> 
             review.path.display().to_string(),
             review.words.to_string(),
         ];
-        row.extend(metrics.iter().map(|m| review.scores.get(m).copied().flatten().map_or_else(String::new, |s| s.to_string())));
+        row.extend(metrics.iter().map(|m| {
+            review
+                .scores
+                .get(m)
+                .copied()
+                .flatten()
+                .map_or_else(String::new, |s| s.to_string())
+        }));
         row.push(review.learning_index.to_string());
         row.push(review.adds_real_learning.to_string());
         row.push(review.evidence.len().to_string());
-        row.push(review.errors.iter().map(|e| format!("{}: {}", e.plugin, e.kind)).collect::<Vec<_>>().join("; "));
+        row.push(
+            review
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.plugin, e.kind))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
         writer.write_record(&row)?;
     }
     writer.flush()?;
@@ -30,7 +58,9 @@ pub fn write_reviews(batch: &Batch, metrics: &[String], out: &mut dyn Write) -> 
 
 pub fn write_evidence(batch: &Batch, out: &mut dyn Write) -> Result<(), ReportError> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["review", "metric", "plugin", "rule", "weight", "line", "page", "section", "text", "note"])?;
+    writer.write_record([
+        "review", "metric", "plugin", "rule", "weight", "line", "page", "section", "text", "note",
+    ])?;
     for review in &batch.reviews {
         for e in &review.evidence {
             writer.write_record([

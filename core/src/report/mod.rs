@@ -35,7 +35,12 @@ pub enum ReportError {
 }
 
 /// Writes `batch` as `format`. `metrics` orders the score columns.
-pub fn write(batch: &Batch, format: Format, metrics: &[String], out: &mut dyn Write) -> Result<(), ReportError> {
+pub fn write(
+    batch: &Batch,
+    format: Format,
+    metrics: &[String],
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
     match format {
         Format::Table => table::write(batch, metrics, out),
         Format::Json => json::write(batch, out),
@@ -48,6 +53,10 @@ pub fn write(batch: &Batch, format: Format, metrics: &[String], out: &mut dyn Wr
 /// The reviews in reading order: highest learning index first, then by id.
 pub fn ranked(batch: &Batch) -> Vec<&crate::batch::ReviewResult> {
     let mut reviews: Vec<_> = batch.reviews.iter().collect();
-    reviews.sort_by(|a, b| b.learning_index.total_cmp(&a.learning_index).then_with(|| a.id.cmp(&b.id)));
+    reviews.sort_by(|a, b| {
+        b.learning_index
+            .total_cmp(&a.learning_index)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     reviews
 }

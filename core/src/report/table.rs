@@ -21,22 +21,38 @@ fn column_title(metric: &str) -> String {
 
 pub fn write(batch: &Batch, metrics: &[String], out: &mut dyn Write) -> Result<(), ReportError> {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
     if std::env::var_os("NO_COLOR").is_some() {
         table.force_no_tty();
     }
     let mut header = vec![Cell::new("Review")];
     header.extend(metrics.iter().map(|m| Cell::new(column_title(m))));
-    header.extend([Cell::new("Learning\nindex"), Cell::new("Adds real\nlearning")]);
+    header.extend([
+        Cell::new("Learning\nindex"),
+        Cell::new("Adds real\nlearning"),
+    ]);
     table.set_header(header);
     for review in super::ranked(batch) {
         let mut row = vec![Cell::new(&review.id)];
         row.extend(metrics.iter().map(|m| {
-            let text = review.scores.get(m).copied().flatten().map_or_else(|| "–".to_string(), |s| format!("{s:.0}"));
+            let text = review
+                .scores
+                .get(m)
+                .copied()
+                .flatten()
+                .map_or_else(|| "–".to_string(), |s| format!("{s:.0}"));
             Cell::new(text).set_alignment(CellAlignment::Right)
         }));
-        row.push(Cell::new(format!("{:.1}", review.learning_index)).set_alignment(CellAlignment::Right));
-        row.push(Cell::new(if review.adds_real_learning { "yes" } else { "no" }));
+        row.push(
+            Cell::new(format!("{:.1}", review.learning_index)).set_alignment(CellAlignment::Right),
+        );
+        row.push(Cell::new(if review.adds_real_learning {
+            "yes"
+        } else {
+            "no"
+        }));
         table.add_row(row);
     }
     writeln!(out, "{table}")?;
@@ -45,7 +61,11 @@ pub fn write(batch: &Batch, metrics: &[String], out: &mut dyn Write) -> Result<(
 
 /// What a reader must not miss: how many were scored, skipped, refused, failed.
 fn write_summary(batch: &Batch, out: &mut dyn Write) -> Result<(), ReportError> {
-    let learning = batch.reviews.iter().filter(|r| r.adds_real_learning).count();
+    let learning = batch
+        .reviews
+        .iter()
+        .filter(|r| r.adds_real_learning)
+        .count();
     writeln!(
         out,
         "{} reviews scored by {} plugins; {} add real learning.",
@@ -55,7 +75,11 @@ fn write_summary(batch: &Batch, out: &mut dyn Write) -> Result<(), ReportError> 
     )?;
     for review in &batch.reviews {
         for e in &review.errors {
-            writeln!(out, "error: {}: plugin {}: {}: {}", review.id, e.plugin, e.kind, e.message)?;
+            writeln!(
+                out,
+                "error: {}: plugin {}: {}: {}",
+                review.id, e.plugin, e.kind, e.message
+            )?;
         }
     }
     for s in &batch.skipped {

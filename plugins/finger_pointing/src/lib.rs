@@ -21,14 +21,21 @@ pub struct FingerPointing {
 impl Scorer for FingerPointing {
     const NAME: &'static str = "finger_pointing";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
-    const DESCRIPTION: &'static str = "blame aimed at individuals, witch-hunt tone, person-directed counterfactuals";
+    const DESCRIPTION: &'static str =
+        "blame aimed at individuals, witch-hunt tone, person-directed counterfactuals";
 
     fn metrics() -> Vec<Metric> {
-        vec![Metric::new(METRIC, 0.0, 100.0, "blame aimed at individuals (0 systems-focused – 100 an indictment)")]
+        vec![Metric::new(
+            METRIC,
+            0.0,
+            100.0,
+            "blame aimed at individuals (0 systems-focused – 100 an indictment)",
+        )]
     }
 
     fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
-        let lexicon = Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
+        let lexicon =
+            Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
         Ok(FingerPointing { lexicon })
     }
 
@@ -46,19 +53,43 @@ impl Scorer for FingerPointing {
                 _ => 1.0,
             };
             blame += cue.weight * aimed;
-            report.cite(METRIC, hit.span, &format!("{METRIC}.{}", cue.id), &cue.note, cue.weight * aimed);
+            report.cite(
+                METRIC,
+                hit.span,
+                &format!("{METRIC}.{}", cue.id),
+                &cue.note,
+                cue.weight * aimed,
+            );
         }
-        let words = measure::words_in(document, &[SectionKind::Analysis, SectionKind::Findings, SectionKind::Learning, SectionKind::Conclusion, SectionKind::Other]);
+        let words = measure::words_in(
+            document,
+            &[
+                SectionKind::Analysis,
+                SectionKind::Findings,
+                SectionKind::Learning,
+                SectionKind::Conclusion,
+                SectionKind::Other,
+            ],
+        );
         let density = measure::per_thousand(blame, words);
-        let framing = measure::per_thousand(measure::weight_of(&self.lexicon, &hits, &["systems_framing"]), words);
+        let framing = measure::per_thousand(
+            measure::weight_of(&self.lexicon, &hits, &["systems_framing"]),
+            words,
+        );
         let damping = 1.0 - 0.25 * (framing / 6.0).min(1.0);
-        report.score(METRIC, measure::clamp_score(measure::saturate(density, 6.0) * damping));
+        report.score(
+            METRIC,
+            measure::clamp_score(measure::saturate(density, 6.0) * damping),
+        );
         Ok(report)
     }
 }
 
 fn sentences_of(lexicon: &Lexicon, hits: &[&Hit], cue: &str) -> HashSet<usize> {
-    hits.iter().filter(|h| lexicon.cues[h.cue].id == cue).map(|h| h.sentence).collect()
+    hits.iter()
+        .filter(|h| lexicon.cues[h.cue].id == cue)
+        .map(|h| h.sentence)
+        .collect()
 }
 
 export_scorer!(FingerPointing);

@@ -30,14 +30,21 @@ pub struct Handwringing {
 impl Scorer for Handwringing {
     const NAME: &'static str = "handwringing";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
-    const DESCRIPTION: &'static str = "generic lament and exhortation; recommendations with no owner, date or measure";
+    const DESCRIPTION: &'static str =
+        "generic lament and exhortation; recommendations with no owner, date or measure";
 
     fn metrics() -> Vec<Metric> {
-        vec![Metric::new(METRIC, 0.0, 100.0, "generic lament and exhortation (0 none – 100 mostly lament)")]
+        vec![Metric::new(
+            METRIC,
+            0.0,
+            100.0,
+            "generic lament and exhortation (0 none – 100 mostly lament)",
+        )]
     }
 
     fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
-        let lexicon = Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
+        let lexicon =
+            Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
         Ok(Handwringing { lexicon })
     }
 
@@ -80,7 +87,13 @@ fn read_recommendations(document: &Document<'_>, report: &mut Report) -> Option<
             } else {
                 "a weak action (training, reminders, guidance) with no measure of effect"
             };
-            report.cite(METRIC, item.span, "handwringing.recommendation", note, share);
+            report.cite(
+                METRIC,
+                item.span,
+                "handwringing.recommendation",
+                note,
+                share,
+            );
         }
         vague += share;
     }

@@ -22,11 +22,17 @@ impl Scorer for Hindsight {
     const DESCRIPTION: &'static str = "how far judgments lean on knowing the outcome";
 
     fn metrics() -> Vec<Metric> {
-        vec![Metric::new(METRIC, 0.0, 100.0, "hindsight (0 judged by what was known at the time – 100 leans throughout on the outcome)")]
+        vec![Metric::new(
+            METRIC,
+            0.0,
+            100.0,
+            "hindsight (0 judged by what was known at the time – 100 leans throughout on the outcome)",
+        )]
     }
 
     fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
-        let lexicon = Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
+        let lexicon =
+            Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
         Ok(Hindsight { lexicon })
     }
 
@@ -36,10 +42,20 @@ impl Scorer for Hindsight {
         let hits = measure::distinct(document, &all);
         let words = measure::words_in(
             document,
-            &[SectionKind::Analysis, SectionKind::Findings, SectionKind::Learning, SectionKind::Conclusion, SectionKind::Other],
+            &[
+                SectionKind::Analysis,
+                SectionKind::Findings,
+                SectionKind::Learning,
+                SectionKind::Conclusion,
+                SectionKind::Other,
+            ],
         );
-        let leaning = measure::per_thousand(measure::weight_of(&self.lexicon, &hits, &LEANING), words);
-        let framing = measure::per_thousand(measure::weight_of(&self.lexicon, &hits, &["at_the_time"]), words);
+        let leaning =
+            measure::per_thousand(measure::weight_of(&self.lexicon, &hits, &LEANING), words);
+        let framing = measure::per_thousand(
+            measure::weight_of(&self.lexicon, &hits, &["at_the_time"]),
+            words,
+        );
         let method = measure::sentences_with(document, &self.lexicon, &hits, &["method"]);
         let mut score = measure::saturate(leaning, 5.0);
         score *= 1.0 - 0.5 * (framing / 4.0).min(1.0);

@@ -34,7 +34,9 @@ impl std::fmt::Display for LexiconError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LexiconError::Parse(m) => write!(f, "the cue catalogue is not valid: {m}"),
-            LexiconError::Pattern { cue, message } => write!(f, "cue `{cue}` has a bad pattern: {message}"),
+            LexiconError::Pattern { cue, message } => {
+                write!(f, "cue `{cue}` has a bad pattern: {message}")
+            }
             LexiconError::Scope { cue, scope } => write!(
                 f,
                 "cue `{cue}` names an unknown section kind `{scope}`; use one of: {}",
@@ -153,13 +155,22 @@ pub struct Lexicon {
 impl Lexicon {
     /// Parses and compiles a catalogue.
     pub fn from_toml(text: &str) -> Result<Lexicon, LexiconError> {
-        let file: CatalogueFile = toml::from_str(text).map_err(|e| LexiconError::Parse(e.to_string()))?;
+        let file: CatalogueFile =
+            toml::from_str(text).map_err(|e| LexiconError::Parse(e.to_string()))?;
         let (negators, window) = match file.negation {
             Some(n) => (n.words.iter().map(|w| w.to_lowercase()).collect(), n.window),
             None => (default_negators(), default_window()),
         };
-        let cues = file.cue.into_iter().map(compile).collect::<Result<Vec<_>, _>>()?;
-        Ok(Lexicon { cues, negators, window })
+        let cues = file
+            .cue
+            .into_iter()
+            .map(compile)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Lexicon {
+            cues,
+            negators,
+            window,
+        })
     }
 
     /// Adds the cues of another catalogue (a user's extension), replacing
@@ -190,10 +201,19 @@ impl Lexicon {
         let mut hits = Vec::new();
         for (index, cue) in self.cues.iter().enumerate() {
             for m in cue.pattern.find_iter(document.text) {
-                let span = Span { start: m.start() as u64, end: m.end() as u64 };
-                let Some(sentence) = sentence_at(document, span.start) else { continue };
+                let span = Span {
+                    start: m.start() as u64,
+                    end: m.end() as u64,
+                };
+                let Some(sentence) = sentence_at(document, span.start) else {
+                    continue;
+                };
                 if self.keeps(cue, document, sentence, span) {
-                    hits.push(Hit { cue: index, sentence, span });
+                    hits.push(Hit {
+                        cue: index,
+                        sentence,
+                        span,
+                    });
                 }
             }
         }
@@ -225,7 +245,12 @@ impl Lexicon {
     /// Whether a negator stands within the window of words before the match,
     /// in the same sentence (and not across a clause break like "but").
     pub fn is_negated(&self, document: &Document<'_>, sentence: Span, span: Span) -> bool {
-        let before = document.slice(Span { start: sentence.start, end: span.start }).to_lowercase();
+        let before = document
+            .slice(Span {
+                start: sentence.start,
+                end: span.start,
+            })
+            .to_lowercase();
         let words: Vec<&str> = before
             .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
             .filter(|w| !w.is_empty())
@@ -234,7 +259,10 @@ impl Lexicon {
             if matches!(*word, "but" | "however" | "although" | "though" | "yet") {
                 return false;
             }
-            if self.negators.iter().any(|n| n == word) || word.ends_with("n't") || word.ends_with("n’t") {
+            if self.negators.iter().any(|n| n == word)
+                || word.ends_with("n't")
+                || word.ends_with("n’t")
+            {
                 return true;
             }
         }
@@ -243,14 +271,18 @@ impl Lexicon {
 }
 
 fn default_negators() -> Vec<String> {
-    ["not", "no", "never", "nor", "neither", "without", "nothing", "none", "cannot"]
-        .into_iter()
-        .map(String::from)
-        .collect()
+    [
+        "not", "no", "never", "nor", "neither", "without", "nothing", "none", "cannot",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect()
 }
 
 fn sentence_at(document: &Document<'_>, offset: u64) -> Option<usize> {
-    let i = document.sentences.partition_point(|s| s.span.start <= offset);
+    let i = document
+        .sentences
+        .partition_point(|s| s.span.start <= offset);
     let candidate = i.checked_sub(1)?;
     (offset < document.sentences[candidate].span.end).then_some(candidate)
 }
@@ -263,10 +295,16 @@ fn compile(file: CueFile) -> Result<Cue, LexiconError> {
     alternatives.extend(file.stems.iter().map(|p| phrase_pattern(p)));
     alternatives.extend(file.regex.iter().cloned());
     if alternatives.is_empty() {
-        return Err(LexiconError::Pattern { cue: file.id, message: "no phrases, stems or regex".into() });
+        return Err(LexiconError::Pattern {
+            cue: file.id,
+            message: "no phrases, stems or regex".into(),
+        });
     }
     let source = format!(r"(?i)\b(?:{})", alternatives.join("|"));
-    let pattern = Regex::new(&source).map_err(|e| LexiconError::Pattern { cue: file.id.clone(), message: e.to_string() })?;
+    let pattern = Regex::new(&source).map_err(|e| LexiconError::Pattern {
+        cue: file.id.clone(),
+        message: e.to_string(),
+    })?;
     Ok(Cue {
         id: file.id,
         weight: file.weight,
@@ -282,7 +320,12 @@ fn compile(file: CueFile) -> Result<Cue, LexiconError> {
 fn kinds(cue: &str, names: &[String]) -> Result<Vec<SectionKind>, LexiconError> {
     names
         .iter()
-        .map(|n| SectionKind::from_name(n).ok_or_else(|| LexiconError::Scope { cue: cue.into(), scope: n.clone() }))
+        .map(|n| {
+            SectionKind::from_name(n).ok_or_else(|| LexiconError::Scope {
+                cue: cue.into(),
+                scope: n.clone(),
+            })
+        })
         .collect()
 }
 
@@ -299,14 +342,75 @@ pub fn phrase_pattern(phrase: &str) -> String {
                 None => (w, false),
             };
             let escaped = regex::escape(stem).replace('\'', "['’]");
-            if open { format!(r"{escaped}\w*") } else { escaped }
+            if open {
+                format!(r"{escaped}\w*")
+            } else {
+                escaped
+            }
         })
         .collect();
     let body = words.join(r"\s+");
-    if phrase.trim_end().ends_with(|c: char| c.is_alphanumeric() || c == '*') {
+    if phrase
+        .trim_end()
+        .ends_with(|c: char| c.is_alphanumeric() || c == '*')
+    {
         format!(r"{body}\b")
     } else {
         body
+    }
+}
+
+impl Lexicon {
+    /// The bundled catalogue, extended by the catalogue files a user names in
+    /// the plugin's settings: `catalogues = ["my-cues.toml"]` in the plugin's
+    /// `[plugins.NAME.settings]` table of `lessons.toml`. Cues with the same
+    /// id replace the bundled ones.
+    pub fn bundled_with_settings(
+        bundled: &str,
+        settings: &serde_json::Value,
+    ) -> Result<Lexicon, String> {
+        let mut lexicon =
+            Lexicon::from_toml(bundled).map_err(|e| format!("the bundled catalogue: {e}"))?;
+        let Some(paths) = settings.get("catalogues") else {
+            return Ok(lexicon);
+        };
+        let paths = paths
+            .as_array()
+            .ok_or("settings.catalogues must be a list of file paths")?;
+        for path in paths {
+            let path = path
+                .as_str()
+                .ok_or("settings.catalogues must be a list of file paths")?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read catalogue {path}: {e}"))?;
+            let extra = Lexicon::from_toml(&text).map_err(|e| format!("{path}: {e}"))?;
+            lexicon.extend(extra);
+        }
+        Ok(lexicon)
+    }
+
+    /// Cites every hit of the named cues (all cues when empty) as evidence for
+    /// `metric`, with the cue's note.
+    pub fn cite(
+        &self,
+        report: &mut lessons_plugin::Report,
+        metric: &str,
+        hits: &[&Hit],
+        cues: &[&str],
+    ) {
+        for hit in hits {
+            let cue = &self.cues[hit.cue];
+            if !cues.is_empty() && !cues.contains(&cue.id.as_str()) {
+                continue;
+            }
+            report.cite(
+                metric,
+                hit.span,
+                &format!("{metric}.{}", cue.id),
+                &cue.note,
+                cue.weight,
+            );
+        }
     }
 }
 
@@ -315,7 +419,12 @@ mod tests {
     use super::*;
     use lessons_plugin::abi::{Section, Sentence};
 
-    fn document<'a>(text: &'a str, sentences: &'a [Sentence], quotes: &'a [Span], sections: &'a [Section]) -> Document<'a> {
+    fn document<'a>(
+        text: &'a str,
+        sentences: &'a [Sentence],
+        quotes: &'a [Span],
+        sections: &'a [Section],
+    ) -> Document<'a> {
         Document {
             id: "t",
             title: "t",
@@ -331,7 +440,15 @@ mod tests {
     }
 
     fn one_sentence(text: &str) -> Vec<Sentence> {
-        vec![Sentence { span: Span { start: 0, end: text.len() as u64 }, paragraph: 0, section: 0, flags: 0 }]
+        vec![Sentence {
+            span: Span {
+                start: 0,
+                end: text.len() as u64,
+            },
+            paragraph: 0,
+            section: 0,
+            flags: 0,
+        }]
     }
 
     const CATALOGUE: &str = r#"
@@ -347,7 +464,10 @@ phrases = ["should have known"]
         let text = "They blamed her; she should have\nknown. Blameworthy. Unblamed.";
         let sentences = one_sentence(text);
         let hits = lexicon.scan(&document(text, &sentences, &[], &[]));
-        let matched: Vec<&str> = hits.iter().map(|h| &text[h.span.start as usize..h.span.end as usize]).collect();
+        let matched: Vec<&str> = hits
+            .iter()
+            .map(|h| &text[h.span.start as usize..h.span.end as usize])
+            .collect();
         assert_eq!(matched, vec!["blamed", "should have\nknown", "Blameworthy"]);
     }
 
@@ -356,7 +476,11 @@ phrases = ["should have known"]
         let lexicon = Lexicon::from_toml(CATALOGUE).unwrap();
         let text = "This review does not seek to blame any individual.";
         let sentences = one_sentence(text);
-        assert!(lexicon.scan(&document(text, &sentences, &[], &[])).is_empty());
+        assert!(
+            lexicon
+                .scan(&document(text, &sentences, &[], &[]))
+                .is_empty()
+        );
         let text = "It does not help, but they blamed her.";
         let sentences = one_sentence(text);
         assert_eq!(lexicon.scan(&document(text, &sentences, &[], &[])).len(), 1);
@@ -368,7 +492,11 @@ phrases = ["should have known"]
         let text = "The paper wrote “they blamed the social worker” at the time.";
         let sentences = one_sentence(text);
         let quotes = [Span { start: 16, end: 50 }];
-        assert!(lexicon.scan(&document(text, &sentences, &quotes, &[])).is_empty());
+        assert!(
+            lexicon
+                .scan(&document(text, &sentences, &quotes, &[]))
+                .is_empty()
+        );
     }
 
     #[test]
@@ -377,50 +505,32 @@ phrases = ["should have known"]
         let lexicon = Lexicon::from_toml(catalogue).unwrap();
         let text = "blame";
         let sentences = one_sentence(text);
-        let chronology = [Section { kind: abi::SECTION_CHRONOLOGY, ..Default::default() }];
-        assert!(lexicon.scan(&document(text, &sentences, &[], &chronology)).is_empty());
-        let analysis = [Section { kind: abi::SECTION_ANALYSIS, ..Default::default() }];
-        assert_eq!(lexicon.scan(&document(text, &sentences, &[], &analysis)).len(), 1);
+        let chronology = [Section {
+            kind: abi::SECTION_CHRONOLOGY,
+            ..Default::default()
+        }];
+        assert!(
+            lexicon
+                .scan(&document(text, &sentences, &[], &chronology))
+                .is_empty()
+        );
+        let analysis = [Section {
+            kind: abi::SECTION_ANALYSIS,
+            ..Default::default()
+        }];
+        assert_eq!(
+            lexicon
+                .scan(&document(text, &sentences, &[], &analysis))
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn an_unknown_scope_is_an_error_that_lists_the_kinds() {
-        let err = Lexicon::from_toml("[[cue]]\nid = \"x\"\nphrases = [\"a\"]\nscope = [\"analyses\"]\n").unwrap_err();
+        let err =
+            Lexicon::from_toml("[[cue]]\nid = \"x\"\nphrases = [\"a\"]\nscope = [\"analyses\"]\n")
+                .unwrap_err();
         assert!(err.to_string().contains("analyses") && err.to_string().contains("findings"));
-    }
-}
-
-impl Lexicon {
-    /// The bundled catalogue, extended by the catalogue files a user names in
-    /// the plugin's settings: `catalogues = ["my-cues.toml"]` in the plugin's
-    /// `[plugins.NAME.settings]` table of `lessons.toml`. Cues with the same
-    /// id replace the bundled ones.
-    pub fn bundled_with_settings(bundled: &str, settings: &serde_json::Value) -> Result<Lexicon, String> {
-        let mut lexicon = Lexicon::from_toml(bundled).map_err(|e| format!("the bundled catalogue: {e}"))?;
-        let Some(paths) = settings.get("catalogues") else {
-            return Ok(lexicon);
-        };
-        let paths = paths
-            .as_array()
-            .ok_or("settings.catalogues must be a list of file paths")?;
-        for path in paths {
-            let path = path.as_str().ok_or("settings.catalogues must be a list of file paths")?;
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read catalogue {path}: {e}"))?;
-            let extra = Lexicon::from_toml(&text).map_err(|e| format!("{path}: {e}"))?;
-            lexicon.extend(extra);
-        }
-        Ok(lexicon)
-    }
-
-    /// Cites every hit of the named cues (all cues when empty) as evidence for
-    /// `metric`, with the cue's note.
-    pub fn cite(&self, report: &mut lessons_plugin::Report, metric: &str, hits: &[&Hit], cues: &[&str]) {
-        for hit in hits {
-            let cue = &self.cues[hit.cue];
-            if !cues.is_empty() && !cues.contains(&cue.id.as_str()) {
-                continue;
-            }
-            report.cite(metric, hit.span, &format!("{metric}.{}", cue.id), &cue.note, cue.weight);
-        }
     }
 }

@@ -54,7 +54,12 @@ pub fn weight_of(lexicon: &Lexicon, hits: &[&Hit], cues: &[&str]) -> f64 {
 }
 
 /// How many distinct sentences hold a hit of the named cues.
-pub fn sentences_with(document: &Document<'_>, lexicon: &Lexicon, hits: &[&Hit], cues: &[&str]) -> usize {
+pub fn sentences_with(
+    document: &Document<'_>,
+    lexicon: &Lexicon,
+    hits: &[&Hit],
+    cues: &[&str],
+) -> usize {
     let mut seen = HashSet::new();
     hits.iter()
         .filter(|h| cues.contains(&lexicon.cues[h.cue].id.as_str()))

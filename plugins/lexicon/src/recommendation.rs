@@ -96,14 +96,18 @@ mod tests {
 
     #[test]
     fn a_smart_recommendation_has_owner_date_and_measure() {
-        let r = read("The Director of Children's Services will revise the case transfer protocol by March 2025; success will be measured by a re-audit of 30 transfers.");
+        let r = read(
+            "The Director of Children's Services will revise the case transfer protocol by March 2025; success will be measured by a re-audit of 30 transfers.",
+        );
         assert!(r.owner && r.date && r.measure, "{r:?}");
         assert!(r.is_specific());
     }
 
     #[test]
     fn an_exhortation_is_vague_and_weak() {
-        let r = read("All agencies should ensure that staff receive refresher training on professional curiosity.");
+        let r = read(
+            "All agencies should ensure that staff receive refresher training on professional curiosity.",
+        );
         assert!(r.is_vague(), "{r:?}");
         assert!(r.weak_action && r.exhortation);
     }

@@ -26,20 +26,29 @@ struct Sentences {
 }
 
 fn near(set: &BTreeSet<usize>, s: usize, reach: usize) -> bool {
-    set.range(s.saturating_sub(reach)..=s + reach).next().is_some()
+    set.range(s.saturating_sub(reach)..=s + reach)
+        .next()
+        .is_some()
 }
 
 impl Scorer for NewLessons {
     const NAME: &'static str = "new_lessons";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
-    const DESCRIPTION: &'static str = "genuinely new lessons of general principle, not the known ones";
+    const DESCRIPTION: &'static str =
+        "genuinely new lessons of general principle, not the known ones";
 
     fn metrics() -> Vec<Metric> {
-        vec![Metric::new(METRIC, 0.0, 100.0, "genuinely new lessons (0 none or only known lessons – 100 several)")]
+        vec![Metric::new(
+            METRIC,
+            0.0,
+            100.0,
+            "genuinely new lessons (0 none or only known lessons – 100 several)",
+        )]
     }
 
     fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
-        let lexicon = Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
+        let lexicon =
+            Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
         Ok(NewLessons { lexicon })
     }
 
@@ -53,7 +62,10 @@ impl Scorer for NewLessons {
         let mut seen = BTreeSet::new();
         for &s in &sentences.mechanism {
             let text = document.slice(document.sentences[s].span);
-            if sentences.known.contains(&s) || !near(&sentences.explanation, s, 1) || !seen.insert(text) {
+            if sentences.known.contains(&s)
+                || !near(&sentences.explanation, s, 1)
+                || !seen.insert(text)
+            {
                 continue;
             }
             let general = near(&sentences.generalisation, s, 3) || near(&sentences.novelty, s, 3);
@@ -64,11 +76,23 @@ impl Scorer for NewLessons {
             } else {
                 "a mechanism in the system, explained; show that it holds beyond this case"
             };
-            report.cite(METRIC, document.sentences[s].span, "new_lessons.mechanism", note, if general { 1.0 } else { 0.5 });
+            report.cite(
+                METRIC,
+                document.sentences[s].span,
+                "new_lessons.mechanism",
+                note,
+                if general { 1.0 } else { 0.5 },
+            );
         }
         for &s in &sentences.known {
             if !sentences.mechanism.contains(&s) {
-                report.cite(METRIC, document.sentences[s].span, "new_lessons.known", "restates a known lesson: what is specific to this case, and new?", 0.0);
+                report.cite(
+                    METRIC,
+                    document.sentences[s].span,
+                    "new_lessons.known",
+                    "restates a known lesson: what is specific to this case, and new?",
+                    0.0,
+                );
             }
         }
         let length = (document.word_count() as f64 / 2000.0).sqrt().max(1.0);
@@ -88,7 +112,10 @@ impl Scorer for NewLessons {
 impl NewLessons {
     fn classify(&self, hits: &[&Hit]) -> Sentences {
         let of = |pred: &dyn Fn(&str) -> bool| -> BTreeSet<usize> {
-            hits.iter().filter(|h| pred(&self.lexicon.cues[h.cue].id)).map(|h| h.sentence).collect()
+            hits.iter()
+                .filter(|h| pred(&self.lexicon.cues[h.cue].id))
+                .map(|h| h.sentence)
+                .collect()
         };
         Sentences {
             known: of(&|id| id.starts_with("known_")),

@@ -38,7 +38,9 @@ impl Diagnosis {
             level = 2.0;
         }
         if self.flaws >= 2 {
-            level = 2.0 + 0.5 * (self.explained.min(3) as f64 / 3.0) + 0.15 * ((self.flaws - 1).min(3) as f64 / 3.0);
+            level = 2.0
+                + 0.5 * (self.explained.min(3) as f64 / 3.0)
+                + 0.15 * ((self.flaws - 1).min(3) as f64 / 3.0);
         }
         if self.flaws >= 3 && self.explained >= 2 {
             level = 3.0 + 0.3 * ((self.flaws + self.explained - 5).min(4) as f64 / 4.0);
@@ -54,14 +56,21 @@ impl Diagnosis {
 impl Scorer for ProceduralFlaws {
     const NAME: &'static str = "procedural_flaws";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
-    const DESCRIPTION: &'static str = "flaws in local procedures or in following them, explained, with owned and timed changes";
+    const DESCRIPTION: &'static str =
+        "flaws in local procedures or in following them, explained, with owned and timed changes";
 
     fn metrics() -> Vec<Metric> {
-        vec![Metric::new(METRIC, 0.0, 100.0, "flaws in local procedures (0 none examined – 100 precise diagnosis with owned changes)")]
+        vec![Metric::new(
+            METRIC,
+            0.0,
+            100.0,
+            "flaws in local procedures (0 none examined – 100 precise diagnosis with owned changes)",
+        )]
     }
 
     fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
-        let lexicon = Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
+        let lexicon =
+            Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
         Ok(ProceduralFlaws { lexicon })
     }
 
@@ -79,16 +88,28 @@ impl Scorer for ProceduralFlaws {
 impl ProceduralFlaws {
     fn diagnose(&self, document: &Document<'_>, hits: &[&Hit], report: &mut Report) -> Diagnosis {
         let sentences_with = |cue: &str| -> BTreeSet<usize> {
-            hits.iter().filter(|h| self.lexicon.cues[h.cue].id == cue).map(|h| h.sentence).collect()
+            hits.iter()
+                .filter(|h| self.lexicon.cues[h.cue].id == cue)
+                .map(|h| h.sentence)
+                .collect()
         };
         let procedures = sentences_with("procedure");
         let departures = sentences_with("departure");
         let explanations = sentences_with("explanation");
-        let near = |set: &BTreeSet<usize>, s: usize, reach: usize| set.range(s.saturating_sub(reach)..=s + reach).next().is_some();
+        let near = |set: &BTreeSet<usize>, s: usize, reach: usize| {
+            set.range(s.saturating_sub(reach)..=s + reach)
+                .next()
+                .is_some()
+        };
         let mut seen_text = HashSet::new();
-        let mut diagnosis = Diagnosis { mentions: procedures.len(), ..Diagnosis::default() };
+        let mut diagnosis = Diagnosis {
+            mentions: procedures.len(),
+            ..Diagnosis::default()
+        };
         for &s in &procedures {
-            if !near(&departures, s, 1) || !seen_text.insert(document.slice(document.sentences[s].span)) {
+            if !near(&departures, s, 1)
+                || !seen_text.insert(document.slice(document.sentences[s].span))
+            {
                 continue;
             }
             diagnosis.flaws += 1;
@@ -101,7 +122,24 @@ impl ProceduralFlaws {
             } else {
                 "a named procedure and a departure from it or a flaw in it; say why it happened"
             };
-            report.cite(METRIC, document.sentences[s].span, "procedural_flaws.flaw", note, if explained { 1.0 } else { 0.6 });
+            report.cite(
+                METRIC,
+                document.sentences[s].span,
+                "procedural_flaws.flaw",
+                note,
+                if explained { 1.0 } else { 0.6 },
+            );
+        }
+        if diagnosis.flaws == 0 {
+            for &s in procedures.iter().take(5) {
+                report.cite(
+                    METRIC,
+                    document.sentences[s].span,
+                    "procedural_flaws.mention",
+                    "a procedure named, but no flaw in it or departure from it examined",
+                    0.25,
+                );
+            }
         }
         diagnosis
     }
@@ -113,7 +151,13 @@ fn read_recommendations(document: &Document<'_>, diagnosis: &mut Diagnosis, repo
         let reading = recommendation::read(document.slice(item.span));
         if reading.is_specific() {
             diagnosis.specific_recommendations += 1;
-            report.cite(METRIC, item.span, "procedural_flaws.specific_recommendation", "a recommendation with an owner and a date or measure", 0.5);
+            report.cite(
+                METRIC,
+                item.span,
+                "procedural_flaws.specific_recommendation",
+                "a recommendation with an owner and a date or measure",
+                0.5,
+            );
         }
     }
 }

@@ -44,7 +44,14 @@ impl Report {
     }
 
     /// Adds a passage as evidence for a metric.
-    pub fn cite(&mut self, metric: &str, span: crate::abi::Span, rule: &str, note: &str, weight: f64) {
+    pub fn cite(
+        &mut self,
+        metric: &str,
+        span: crate::abi::Span,
+        rule: &str,
+        note: &str,
+        weight: f64,
+    ) {
         self.evidence.push(Evidence {
             metric: metric.to_string(),
             start: span.start,

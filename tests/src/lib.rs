@@ -1,0 +1,138 @@
+//! Helpers for the end-to-end tests: build the workspace once per test
+//! binary and find the real artifacts (the `lessons` binary, the bundled
+//! plugins, the fixture plugins) from cargo's own build messages, so the
+//! tests run whatever the target folder or profile.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// What the workspace build produced.
+#[derive(Debug)]
+pub struct Artifacts {
+    /// The `lessons` binary.
+    pub lessons: PathBuf,
+    /// The folder holding the binary and the bundled plugins.
+    pub bundled_dir: PathBuf,
+    /// Every cdylib built from an `[[example]]`, by target name.
+    pub fixtures: Vec<(String, PathBuf)>,
+}
+
+impl Artifacts {
+    /// The fixture plugin library with this example name.
+    pub fn fixture(&self, name: &str) -> &Path {
+        self.fixtures
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.as_path())
+            .unwrap_or_else(|| panic!("fixture {name} was not built; known: {:?}", self.fixtures))
+    }
+}
+
+/// The workspace root (the folder above `tests/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// Builds the workspace and its examples once, and returns what was built.
+pub fn artifacts() -> &'static Artifacts {
+    static BUILT: OnceLock<Artifacts> = OnceLock::new();
+    BUILT.get_or_init(build)
+}
+
+fn build() -> Artifacts {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(workspace_root()).args([
+        "build",
+        "--workspace",
+        "--lib",
+        "--bins",
+        "--examples",
+        "--message-format=json-render-diagnostics",
+    ]);
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    let output = command.output().expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut lessons = None;
+    let mut fixtures = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        let kinds: Vec<&str> = message["target"]["kind"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.as_str())
+            .collect();
+        let name = message["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if kinds.contains(&"bin") && name == "lessons" {
+            lessons = message["executable"].as_str().map(PathBuf::from);
+        }
+        if kinds.contains(&"example") {
+            let library = message["filenames"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f.as_str())
+                .find(|f| f.ends_with(std::env::consts::DLL_SUFFIX));
+            if let Some(library) = library {
+                fixtures.push((name, PathBuf::from(library)));
+            }
+        }
+    }
+    let lessons = lessons.expect("the build produced the lessons binary");
+    let bundled_dir = lessons
+        .parent()
+        .expect("the binary has a folder")
+        .to_path_buf();
+    Artifacts {
+        lessons,
+        bundled_dir,
+        fixtures,
+    }
+}
+
+/// Runs `lessons` with these arguments from the workspace root.
+pub fn lessons(args: &[&str]) -> Output {
+    Command::new(&artifacts().lessons)
+        .current_dir(workspace_root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("lessons runs")
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A fresh, empty folder under the target folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = artifacts().bundled_dir.join("test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
