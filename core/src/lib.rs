@@ -13,3 +13,5 @@ pub mod ingest;
 pub mod plugin;
 pub mod report;
 pub mod run;
+pub mod stats;
+pub mod validate;
