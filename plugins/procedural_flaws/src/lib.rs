@@ -12,6 +12,9 @@ use std::collections::{BTreeSet, HashSet};
 
 const METRIC: &str = "procedural_flaws";
 const CATALOGUE: &str = include_str!("../catalogue.toml");
+/// How many sentences apart a procedure and a departure may be and still be
+/// read as one flaw.
+const FLAW_REACH: usize = 0;
 
 pub struct ProceduralFlaws {
     lexicon: Lexicon,
@@ -21,30 +24,34 @@ pub struct ProceduralFlaws {
 #[derive(Debug, Default)]
 struct Diagnosis {
     mentions: usize,
+    /// Distinct sentences naming a procedure and a flaw in it or departure from it.
     flaws: usize,
+    /// Distinct procedures (by name) found flawed.
+    procedures: usize,
+    /// Flaws explained within two sentences.
     explained: usize,
     specific_recommendations: usize,
     recommendations: usize,
 }
 
 impl Diagnosis {
-    /// The rubric level, 0–4, as a continuous value.
+    /// The rubric level, 0–4, as a continuous value: a generic mention (1),
+    /// one specific flaw (2), several flaws and why (3), and owned, timed
+    /// changes on top (4).
     fn level(&self) -> f64 {
         if self.mentions == 0 && self.flaws == 0 {
             return 0.0;
         }
-        let mut level: f64 = 1.0 + 0.15 * (self.mentions.min(4) as f64) / 4.0;
-        if self.flaws >= 1 {
-            level = 2.0;
+        if self.flaws == 0 {
+            return 1.0 + 0.15 * (self.mentions.min(4) as f64) / 4.0;
         }
-        if self.flaws >= 2 {
-            level = 2.0
-                + 0.5 * (self.explained.min(3) as f64 / 3.0)
-                + 0.15 * ((self.flaws - 1).min(3) as f64 / 3.0);
-        }
-        if self.flaws >= 3 && self.explained >= 2 {
-            level = 3.0 + 0.3 * ((self.flaws + self.explained - 5).min(4) as f64 / 4.0);
-        }
+        let several = self.procedures >= 2 || self.flaws >= 3;
+        let mut level = if several && self.explained >= 2 {
+            3.0 + 0.3 * ((self.flaws + self.explained).saturating_sub(4).min(6) as f64 / 6.0)
+        } else {
+            2.0 + 0.4 * (self.explained.min(2) as f64 / 2.0)
+                + 0.2 * (self.flaws.saturating_sub(1).min(2) as f64 / 2.0)
+        };
         let share = self.specific_recommendations as f64 / self.recommendations.max(1) as f64;
         if level >= 3.0 && self.specific_recommendations >= 2 && share >= 0.5 {
             level = 3.5 + 0.5 * share;
@@ -87,32 +94,39 @@ impl Scorer for ProceduralFlaws {
 
 impl ProceduralFlaws {
     fn diagnose(&self, document: &Document<'_>, hits: &[&Hit], report: &mut Report) -> Diagnosis {
-        let sentences_with = |cue: &str| -> BTreeSet<usize> {
-            hits.iter()
-                .filter(|h| self.lexicon.cues[h.cue].id == cue)
-                .map(|h| h.sentence)
-                .collect()
+        let generic: Vec<&Hit> = self.hits_of(hits, "generic_procedure");
+        let named: Vec<&Hit> = self
+            .hits_of(hits, "procedure")
+            .into_iter()
+            .filter(|h| !generic.iter().any(|g| overlaps(g, h)))
+            .collect();
+        let procedures: BTreeSet<usize> = named.iter().map(|h| h.sentence).collect();
+        let sentences = |cue: &str| -> BTreeSet<usize> {
+            self.hits_of(hits, cue).iter().map(|h| h.sentence).collect()
         };
-        let procedures = sentences_with("procedure");
-        let departures = sentences_with("departure");
-        let explanations = sentences_with("explanation");
+        let departures = sentences("departure");
+        let explanations = sentences("explanation");
         let near = |set: &BTreeSet<usize>, s: usize, reach: usize| {
             set.range(s.saturating_sub(reach)..=s + reach)
                 .next()
                 .is_some()
         };
         let mut seen_text = HashSet::new();
+        let mut flawed_names = BTreeSet::new();
         let mut diagnosis = Diagnosis {
-            mentions: procedures.len(),
+            mentions: procedures.len() + usize::from(!generic.is_empty()),
             ..Diagnosis::default()
         };
         for &s in &procedures {
-            if !near(&departures, s, 1)
+            if !near(&departures, s, FLAW_REACH)
                 || !seen_text.insert(document.slice(document.sentences[s].span))
             {
                 continue;
             }
             diagnosis.flaws += 1;
+            for hit in named.iter().filter(|h| h.sentence == s) {
+                flawed_names.insert(procedure_name(document.slice(hit.span)));
+            }
             let explained = near(&explanations, s, 2);
             if explained {
                 diagnosis.explained += 1;
@@ -130,6 +144,7 @@ impl ProceduralFlaws {
                 if explained { 1.0 } else { 0.6 },
             );
         }
+        diagnosis.procedures = flawed_names.len();
         if diagnosis.flaws == 0 {
             for &s in procedures.iter().take(5) {
                 report.cite(
@@ -143,6 +158,28 @@ impl ProceduralFlaws {
         }
         diagnosis
     }
+
+    fn hits_of<'h>(&self, hits: &[&'h Hit], cue: &str) -> Vec<&'h Hit> {
+        hits.iter()
+            .copied()
+            .filter(|h| self.lexicon.cues[h.cue].id == cue)
+            .collect()
+    }
+}
+
+fn overlaps(a: &Hit, b: &Hit) -> bool {
+    a.span.start < b.span.end && b.span.start < a.span.end
+}
+
+/// A procedure's name for counting distinct procedures: its last two words,
+/// lower-cased, without a plural ending ("the case transfer protocols" and
+/// "the transfer protocol" are one procedure).
+fn procedure_name(matched: &str) -> String {
+    let words: Vec<String> = matched
+        .split_whitespace()
+        .map(|w| w.to_lowercase().trim_end_matches('s').to_string())
+        .collect();
+    words[words.len().saturating_sub(2)..].join(" ")
 }
 
 fn read_recommendations(document: &Document<'_>, diagnosis: &mut Diagnosis, report: &mut Report) {
