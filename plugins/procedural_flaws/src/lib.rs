@@ -7,14 +7,14 @@
 //! changes — are computed directly from those counts.
 
 use lessons_lexicon::{Hit, Lexicon, measure, recommendation};
+use lessons_plugin::abi::Span;
 use lessons_plugin::{Document, Metric, PluginError, Report, Scorer, export_scorer};
 use std::collections::{BTreeSet, HashSet};
 
 const METRIC: &str = "procedural_flaws";
 const CATALOGUE: &str = include_str!("../catalogue.toml");
-/// How many sentences apart a procedure and a departure may be and still be
-/// read as one flaw.
-const FLAW_REACH: usize = 0;
+/// How many sentences either side of a flaw its explanation may stand.
+const EXPLANATION_REACH: usize = 2;
 
 pub struct ProceduralFlaws {
     lexicon: Lexicon,
@@ -84,7 +84,10 @@ impl Scorer for ProceduralFlaws {
     fn score(&self, document: &Document<'_>) -> Result<Report, PluginError> {
         let mut report = Report::default();
         let all = self.lexicon.scan(document);
-        let hits = measure::distinct(document, &all);
+        // Every hit, not one per cue and sentence: a table the host reads as
+        // one sentence holds a flaw per row. Repeated text is still counted
+        // once, by the text of each flaw.
+        let hits: Vec<&Hit> = all.iter().collect();
         let mut diagnosis = self.diagnose(document, &hits, &mut report);
         read_recommendations(document, &mut diagnosis, &mut report);
         report.score(METRIC, measure::clamp_score(25.0 * diagnosis.level()));
@@ -101,16 +104,9 @@ impl ProceduralFlaws {
             .filter(|h| !generic.iter().any(|g| overlaps(g, h)))
             .collect();
         let procedures: BTreeSet<usize> = named.iter().map(|h| h.sentence).collect();
-        let sentences = |cue: &str| -> BTreeSet<usize> {
-            self.hits_of(hits, cue).iter().map(|h| h.sentence).collect()
-        };
-        let departures = sentences("departure");
-        let explanations = sentences("explanation");
-        let near = |set: &BTreeSet<usize>, s: usize, reach: usize| {
-            set.range(s.saturating_sub(reach)..=s + reach)
-                .next()
-                .is_some()
-        };
+        let departures = self.hits_of(hits, "departure");
+        let explanations = self.hits_of(hits, "explanation");
+        let explained_near: BTreeSet<usize> = explanations.iter().map(|h| h.sentence).collect();
         let mut seen_text = HashSet::new();
         let mut flawed_names = BTreeSet::new();
         let mut diagnosis = Diagnosis {
@@ -118,31 +114,44 @@ impl ProceduralFlaws {
             ..Diagnosis::default()
         };
         for &s in &procedures {
-            if !near(&departures, s, FLAW_REACH)
-                || !seen_text.insert(document.slice(document.sentences[s].span))
-            {
-                continue;
+            let sentence = document.sentences[s].span;
+            let rows = measure::table_rows(document, sentence);
+            let in_table = rows.len() > 1 || rows[0] != sentence;
+            for unit in rows {
+                let inside = |h: &Hit| measure::within(h.span, unit);
+                let names: Vec<&Hit> = named.iter().copied().filter(|h| inside(h)).collect();
+                if names.is_empty()
+                    || !departures.iter().any(|h| inside(h))
+                    || !seen_text.insert(document.slice(unit))
+                {
+                    continue;
+                }
+                diagnosis.flaws += 1;
+                for hit in names {
+                    flawed_names.insert(procedure_name(document.slice(hit.span)));
+                }
+                let explained = explanations.iter().any(|h| inside(h))
+                    || (!in_table
+                        && explained_near
+                            .range(s.saturating_sub(EXPLANATION_REACH)..=s + EXPLANATION_REACH)
+                            .next()
+                            .is_some());
+                if explained {
+                    diagnosis.explained += 1;
+                }
+                let note = if explained {
+                    "a named procedure, a departure from it or a flaw in it, and why"
+                } else {
+                    "a named procedure and a departure from it or a flaw in it; say why it happened"
+                };
+                report.cite(
+                    METRIC,
+                    unit,
+                    "procedural_flaws.flaw",
+                    note,
+                    if explained { 1.0 } else { 0.6 },
+                );
             }
-            diagnosis.flaws += 1;
-            for hit in named.iter().filter(|h| h.sentence == s) {
-                flawed_names.insert(procedure_name(document.slice(hit.span)));
-            }
-            let explained = near(&explanations, s, 2);
-            if explained {
-                diagnosis.explained += 1;
-            }
-            let note = if explained {
-                "a named procedure, a departure from it or a flaw in it, and why"
-            } else {
-                "a named procedure and a departure from it or a flaw in it; say why it happened"
-            };
-            report.cite(
-                METRIC,
-                document.sentences[s].span,
-                "procedural_flaws.flaw",
-                note,
-                if explained { 1.0 } else { 0.6 },
-            );
         }
         diagnosis.procedures = flawed_names.len();
         if diagnosis.flaws == 0 {
@@ -183,19 +192,29 @@ fn procedure_name(matched: &str) -> String {
 }
 
 fn read_recommendations(document: &Document<'_>, diagnosis: &mut Diagnosis, report: &mut Report) {
-    diagnosis.recommendations = document.recommendations.len();
     for item in document.recommendations {
-        let reading = recommendation::read(document.slice(item.span));
-        if reading.is_specific() {
+        for (reading, range) in recommendation::read_item(document.slice(item.span)) {
+            diagnosis.recommendations += 1;
+            if !reading.is_specific() {
+                continue;
+            }
             diagnosis.specific_recommendations += 1;
             report.cite(
                 METRIC,
-                item.span,
+                sub_span(item.span, &range),
                 "procedural_flaws.specific_recommendation",
                 "a recommendation with an owner and a date or measure",
                 0.5,
             );
         }
+    }
+}
+
+/// The part of `span` at a byte range relative to its start.
+fn sub_span(span: Span, range: &std::ops::Range<usize>) -> Span {
+    Span {
+        start: span.start + range.start as u64,
+        end: span.start + range.end as u64,
     }
 }
 
