@@ -5,12 +5,14 @@
 //! (how or why, within a sentence either side), and backed by a check or
 //! claim that it holds beyond this case, or by a stated ground for novelty.
 
+use lessons_lexicon::similarity::Statements;
 use lessons_lexicon::{Hit, Lexicon, measure};
 use lessons_plugin::{Document, Metric, PluginError, Report, Scorer, export_scorer};
 use std::collections::{BTreeMap, BTreeSet};
 
 const METRIC: &str = "new_lessons";
 const CATALOGUE: &str = include_str!("../catalogue.toml");
+const KNOWN_LESSONS: &str = include_str!("../known_lessons.toml");
 /// A lesson is a mechanism described, not a word dropped: this many distinct
 /// sentences in the section must describe how the system works.
 const MECHANISMS_PER_LESSON: usize = 1;
@@ -21,6 +23,7 @@ const LESSON_TESTED: f64 = 1.25;
 
 pub struct NewLessons {
     lexicon: Lexicon,
+    known_lessons: Statements,
 }
 
 /// The sentences holding each kind of cue.
@@ -51,33 +54,21 @@ impl Scorer for NewLessons {
     fn new(settings: &serde_json::Value) -> Result<Self, PluginError> {
         let lexicon =
             Lexicon::bundled_with_settings(CATALOGUE, settings).map_err(PluginError::new)?;
-        Ok(NewLessons { lexicon })
+        let known_lessons =
+            Statements::bundled_with_settings(KNOWN_LESSONS, settings).map_err(PluginError::new)?;
+        Ok(NewLessons {
+            lexicon,
+            known_lessons,
+        })
     }
 
     fn score(&self, document: &Document<'_>) -> Result<Report, PluginError> {
         let mut report = Report::default();
         let all = self.lexicon.scan(document);
         let hits = measure::distinct(document, &all);
-        let sentences = self.classify(&hits);
+        let mut sentences = self.classify(&hits);
+        self.recognise_paraphrases(document, &mut sentences, &mut report);
         let lessons = lessons_by_section(document, &sentences);
-        if std::env::var_os("LESSONS_DEBUG_NEW").is_some() {
-            for (name, set) in [
-                ("known", &sentences.known),
-                ("mech", &sentences.mechanism),
-                ("expl", &sentences.explanation),
-                ("gen", &sentences.generalisation),
-                ("tested", &sentences.tested),
-            ] {
-                for &i in set.iter() {
-                    let se = &document.sentences[i];
-                    eprintln!(
-                        "{name} s{} {:.100}",
-                        se.section,
-                        document.slice(se.span).replace('\n', " ")
-                    );
-                }
-            }
-        }
         for lesson in lessons.values() {
             let note = match lesson.strength {
                 s if s >= 3.0 => {
@@ -106,13 +97,6 @@ impl Scorer for NewLessons {
             );
         }
         let level = level(&lessons, !sentences.known.is_empty(), document.word_count());
-        if std::env::var_os("LESSONS_DEBUG_NEW").is_some() {
-            eprintln!(
-                "{} {:?} {level}",
-                document.id,
-                lessons.values().map(|l| l.strength).collect::<Vec<_>>()
-            );
-        }
         report.score(METRIC, measure::clamp_score(25.0 * level));
         Ok(report)
     }
@@ -214,6 +198,39 @@ fn level(lessons: &BTreeMap<u32, Lesson>, known: bool, words: usize) -> f64 {
 }
 
 impl NewLessons {
+    /// Marks as known every mechanism sentence that restates a known lesson
+    /// in other words (by similarity to the catalogue of statements).
+    fn recognise_paraphrases(
+        &self,
+        document: &Document<'_>,
+        sentences: &mut Sentences,
+        report: &mut Report,
+    ) {
+        let candidates: Vec<usize> = sentences
+            .mechanism
+            .iter()
+            .copied()
+            .filter(|s| !sentences.known.contains(s))
+            .collect();
+        for s in candidates {
+            let span = document.sentences[s].span;
+            let Some((lesson, similarity)) = self.known_lessons.restates(document.slice(span))
+            else {
+                continue;
+            };
+            sentences.known.insert(s);
+            report.cite(
+                METRIC,
+                span,
+                "new_lessons.known_paraphrase",
+                &format!(
+                    "restates the known lesson `{lesson}` in other words (similarity {similarity:.2})"
+                ),
+                0.0,
+            );
+        }
+    }
+
     fn classify(&self, hits: &[&Hit]) -> Sentences {
         let of = |pred: &dyn Fn(&str) -> bool| -> BTreeSet<usize> {
             hits.iter()
