@@ -11,6 +11,7 @@ pub mod discover;
 pub mod document;
 pub mod ingest;
 pub mod plugin;
+pub mod recurrence;
 pub mod report;
 pub mod run;
 pub mod stats;
