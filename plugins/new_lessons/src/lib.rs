@@ -16,6 +16,9 @@ const KNOWN_LESSONS: &str = include_str!("../known_lessons.toml");
 /// A lesson is a mechanism described, not a word dropped: this many distinct
 /// sentences in the section must describe how the system works.
 const MECHANISMS_PER_LESSON: usize = 1;
+/// The level of a review that restates known lessons and finds nothing new:
+/// the rubric's "known lessons with slight local specificity" at most.
+const KNOWN_ONLY: f64 = 0.4;
 /// What a lesson gains from being claimed to hold beyond the case.
 const LESSON_GENERAL: f64 = 0.75;
 /// What a lesson gains from being checked against data beyond the case.
@@ -191,10 +194,11 @@ fn level(lessons: &BTreeMap<u32, Lesson>, known: bool, words: usize) -> f64 {
         })
         .sum();
     if carried == 0.0 {
-        return if known { 0.4 } else { 0.0 };
+        return if known { KNOWN_ONLY } else { 0.0 };
     }
     let length = (words as f64 / 4000.0).sqrt().max(1.0);
-    4.0 * measure::saturate(carried / length, 2.0) / 100.0
+    let floor = if known { KNOWN_ONLY } else { 0.0 };
+    (4.0 * measure::saturate(carried / length, 2.0) / 100.0).max(floor)
 }
 
 impl NewLessons {
