@@ -135,11 +135,17 @@ impl Evidence {
     }
 }
 
-/// Evidence worth showing: everything but the weakest cue.
+/// Evidence worth showing: every hit that counted, with vague mentions only
+/// when nothing firmer drove the score.
 fn cited<'h>(hits: &[&'h Hit], lexicon: &Lexicon) -> Vec<&'h Hit> {
+    let id = |h: &Hit| lexicon.cues[h.cue].id.as_str();
+    let firm = hits
+        .iter()
+        .any(|h| !matches!(id(h), "vague" | "professional" | "family"));
     hits.iter()
         .copied()
-        .filter(|h| lexicon.cues[h.cue].id != "vague" || hits.len() < 3)
+        .filter(|h| !matches!(id(h), "professional" | "family"))
+        .filter(|h| !firm || id(h) != "vague")
         .collect()
 }
 

@@ -96,7 +96,7 @@ impl Scorer for NewLessons {
                 document.sentences[s].span,
                 "new_lessons.known",
                 "restates a known lesson: what is specific to this case, and new?",
-                0.0,
+                KNOWN_ONLY / 4.0,
             );
         }
         let level = level(&lessons, !sentences.known.is_empty(), document.word_count());
