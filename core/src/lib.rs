@@ -11,5 +11,8 @@ pub mod discover;
 pub mod document;
 pub mod ingest;
 pub mod plugin;
+pub mod recurrence;
 pub mod report;
 pub mod run;
+pub mod stats;
+pub mod validate;
