@@ -1,27 +1,22 @@
 #!/usr/bin/env bash
 # The cost of worker isolation: `lessons score` over the reviews corpus, and
-# over a larger corpus made of copies of it, with plugins in worker processes
-# (the default) and in this process (--in-process). Each configuration runs
-# RUNS times; the script prints the median wall-clock seconds and the ratio.
+# over a larger corpus from scripts/generate-corpus.py (longer reviews, so
+# bigger frames per review), with plugins in worker processes (the default)
+# and in this process (--in-process). Each configuration runs RUNS times; the
+# script prints the median wall-clock seconds and the ratio.
 #
-#   bash bench/isolation.sh            # 5 runs, 25 copies of reviews/
-#   RUNS=3 COPIES=50 bash bench/isolation.sh
+#   bash bench/isolation.sh                 # 5 runs, 200 generated reviews
+#   RUNS=3 GENERATED=500 bash bench/isolation.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
-COPIES=${COPIES:-25}
+GENERATED=${GENERATED:-200}
 cargo build --release --workspace --quiet
 lessons=target/release/lessons
 
-large=$(mktemp -d)
-trap 'rm -rf "$large"' EXIT
-for i in $(seq 1 "$COPIES"); do
-    for f in reviews/*.md reviews/*.txt; do
-        [ -e "$f" ] || continue
-        name=$(basename "$f")
-        cp "$f" "$large/${i}-${name}"
-    done
-done
+large=target/bench-isolation-corpus
+rm -rf "$large"
+python3 scripts/generate-corpus.py "$large" --reviews "$GENERATED" --seed 5 >/dev/null
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -36,17 +31,17 @@ measure() { # corpus, extra flags...
     done | median
 }
 
-reviews=$(find reviews -name '*.md' -o -name '*.txt' | wc -l)
-echo "| corpus | reviews | in-process (s) | isolated (s) | isolated / in-process |"
-echo "|---|---|---|---|---|"
+megabytes() { du -sm "$1" | cut -f1; }
+echo "| corpus | reviews | MiB | in-process (s) | isolated (s) | isolated / in-process |"
+echo "|---|---|---|---|---|---|"
 for corpus in reviews "$large"; do
-    n=$reviews
+    n=$(find "$corpus" -name '*.md' -o -name '*.txt' | wc -l)
     label="reviews/"
-    if [ "$corpus" != reviews ]; then n=$((reviews * COPIES)); label="reviews/ x $COPIES"; fi
+    if [ "$corpus" != reviews ]; then label="generated"; fi
     in_process=$(measure "$corpus" --in-process)
     isolated=$(measure "$corpus")
     ratio=$(awk "BEGIN {print $isolated / $in_process}")
-    printf '| %s | %d | %.3f | %.3f | %.2f |\n' "$label" "$n" "$in_process" "$isolated" "$ratio"
+    printf '| %s | %d | %s | %.3f | %.3f | %.2f |\n' "$label" "$n" "$(megabytes "$corpus")" "$in_process" "$isolated" "$ratio"
 done
 echo
 echo "$(nproc) cores, RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-unset}, $RUNS runs each, median."
