@@ -10,6 +10,7 @@ pub mod config;
 pub mod discover;
 pub mod document;
 pub mod ingest;
+pub mod journal;
 pub mod plugin;
 pub mod recurrence;
 pub mod report;
