@@ -45,6 +45,8 @@ pub struct Config {
     pub learning_index: BTreeMap<String, f64>,
     /// Per-plugin settings, by plugin name.
     pub plugins: BTreeMap<String, PluginConfig>,
+    /// What `lessons check` fails a draft on.
+    pub check: CheckConfig,
     /// The folder the configuration came from; paths are relative to it.
     #[serde(skip)]
     pub base: PathBuf,
@@ -74,6 +76,18 @@ pub struct PluginConfig {
     pub settings: toml::Table,
 }
 
+/// The `[check]` table: thresholds that set `lessons check`'s exit status.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Metric (or `learning_index`, `findings`) → fail when the value is above this.
+    pub fail_above: BTreeMap<String, f64>,
+    /// Metric (or `learning_index`, `findings`) → fail when the value is below this.
+    pub fail_below: BTreeMap<String, f64>,
+    /// A waiver file, relative to the configuration file.
+    pub waivers: Option<PathBuf>,
+}
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -82,6 +96,7 @@ impl Default for Config {
             verdict: VerdictRule::default(),
             learning_index: default_learning_index(),
             plugins: BTreeMap::new(),
+            check: CheckConfig::default(),
             base: PathBuf::from("."),
             source: None,
         }
@@ -171,6 +186,14 @@ impl Config {
         }
         if let Some((metric, _)) = self.learning_index.iter().find(|(_, w)| !w.is_finite()) {
             return Err(format!("learning_index.{metric} must be a finite number"));
+        }
+        if let Some((metric, _)) = (self.check.fail_above.iter())
+            .chain(&self.check.fail_below)
+            .find(|(_, v)| !v.is_finite())
+        {
+            return Err(format!(
+                "check thresholds: {metric} must be a finite number"
+            ));
         }
         if let Some((name, _)) = self
             .plugins

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use lessons::config::Config;
-use lessons::report::{self, Format};
+use lessons::report::{self, Format, check};
 use lessons::run::{self, PluginSources};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,6 +49,21 @@ enum Command {
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
+    /// Check a draft before publication: each problem at its place, the
+    /// scores, and whether it passes the thresholds. Exit status: 0 pass,
+    /// 1 a threshold failed, 2 the check could not run, 3 a plugin failed
+    /// on the draft (scores partial) but no threshold failed.
+    Check {
+        /// The draft review.
+        draft: PathBuf,
+        /// Fail when a metric is above or below a limit, e.g. handwringing>50,
+        /// learning_index<40, findings>0 (repeatable; adds to lessons.toml's [check]).
+        #[arg(long = "fail-on", value_name = "METRIC>N")]
+        fail_on: Vec<check::Threshold>,
+        /// Accepted findings to silence (TOML: [[waiver]] rule, text_hash, reason, who).
+        #[arg(long, value_name = "FILE")]
+        waivers: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +75,11 @@ fn main() -> ExitCode {
             output,
         } => score(&cli, paths, *format, output.as_deref()),
         Command::Plugins => plugins(&cli),
+        Command::Check {
+            draft,
+            fail_on,
+            waivers,
+        } => check(&cli, draft, fail_on, waivers.as_deref()),
     };
     match outcome {
         Ok(code) => code,
@@ -90,7 +110,7 @@ fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) ->
             "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
         );
     }
-    let batch = run::score(paths, &plugins, &config);
+    let batch = run::score_observed(paths, &plugins, &config, &report::Progress::on_stderr());
     let metrics = plugins.metric_ids();
     let mut rendered = Vec::new();
     report::write(&batch, format, &metrics, &mut rendered)?;
@@ -146,6 +166,49 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&temporary, path)
         .with_context(|| format!("cannot move the report into {}", path.display()))?;
     Ok(())
+}
+
+/// Exit status when `lessons check` finds a draft over a threshold.
+const EXIT_CHECK_FAILED: u8 = 1;
+
+/// The top-level entry point for `lessons check`.
+fn check(
+    cli: &Cli,
+    draft: &Path,
+    fail_on: &[check::Threshold],
+    waivers: Option<&Path>,
+) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let plugins = run::prepare_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+    );
+    for refused in &plugins.refused {
+        eprintln!("lessons: plugin refused: {refused}");
+    }
+    anyhow::ensure!(
+        !plugins.instances.is_empty(),
+        "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
+    );
+    let metrics = plugins.metric_ids();
+    let thresholds = check::thresholds(&config, fail_on, &metrics)?;
+    let waiver_file = waivers
+        .map(Path::to_path_buf)
+        .or_else(|| config.check.waivers.as_ref().map(|w| config.base.join(w)));
+    let waivers = match &waiver_file {
+        Some(path) => check::read_waivers(path)?,
+        None => Vec::new(),
+    };
+    let review =
+        run::score_file(draft, &plugins, &config).map_err(|s| anyhow::anyhow!(s.reason))?;
+    let document = report::source::load(&review).ok();
+    let outcome = check::check(&review, document.as_ref(), &config, &thresholds, &waivers);
+    check::write(&outcome, &review, &metrics, &mut std::io::stdout().lock())?;
+    Ok(match outcome.status(&review) {
+        check::Status::Pass => ExitCode::SUCCESS,
+        check::Status::Fail => ExitCode::from(EXIT_CHECK_FAILED),
+        check::Status::Incomplete => ExitCode::from(EXIT_PARTIAL),
+    })
 }
 
 /// The top-level entry point for `lessons plugins`.

@@ -169,9 +169,36 @@ pub fn prepare_plugins(config: &Config, sources: &PluginSources) -> Plugins {
     }
 }
 
+/// What a caller may watch of a batch as it runs (a progress bar).
+pub trait Observer: Sync {
+    fn started(&self, reviews: usize);
+    fn scored(&self, path: &Path);
+    fn finished(&self);
+}
+
+/// An observer that watches nothing.
+pub struct Unobserved;
+
+impl Observer for Unobserved {
+    fn started(&self, _: usize) {}
+    fn scored(&self, _: &Path) {}
+    fn finished(&self) {}
+}
+
 /// Scores every review under `paths`.
 pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
+    score_observed(paths, plugins, config, &Unobserved)
+}
+
+/// Scores every review under `paths`, telling `observer` as each is done.
+pub fn score_observed(
+    paths: &[PathBuf],
+    plugins: &Plugins,
+    config: &Config,
+    observer: &dyn Observer,
+) -> Batch {
     let (files, unwalkable) = discover::review_files(paths, ingest::EXTENSIONS);
+    observer.started(files.len());
     let mut skipped: Vec<Skipped> = unwalkable
         .into_iter()
         .map(|u| Skipped {
@@ -182,8 +209,13 @@ pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
         .collect();
     let outcomes: Vec<Result<ReviewResult, Skipped>> = files
         .par_iter()
-        .map(|path| score_file(path, plugins, config))
+        .map(|path| {
+            let outcome = score_file(path, plugins, config);
+            observer.scored(path);
+            outcome
+        })
         .collect();
+    observer.finished();
     let mut reviews = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         match outcome {
