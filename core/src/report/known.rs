@@ -5,7 +5,10 @@
 //! The lesson is named by what follows: `new_lessons.known_information_sharing`
 //! and `new_lessons.known.information_sharing` both name "information
 //! sharing". A bare `new_lessons.known` says only that some known lesson was
-//! restated. The host does not score again to find out which one.
+//! restated. A plugin that can say more puts the lesson's name in backticks
+//! in the evidence note ("restates the known lesson `information sharing`"),
+//! and that name wins over the rule's. The host does not score again to find
+//! out which lesson a passage restates.
 
 use crate::batch::{Batch, EvidenceRecord};
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,9 +48,24 @@ pub fn lesson(rule: &str) -> Option<(String, String)> {
     Some((key, name))
 }
 
-/// The known lesson an evidence record cites, if any.
+/// The known lesson an evidence record cites, if any: named by the note's
+/// first backticked phrase, else by the rule.
 pub fn of(evidence: &EvidenceRecord) -> Option<(String, String)> {
-    lesson(&evidence.rule)
+    let from_rule = lesson(&evidence.rule)?;
+    let named = evidence
+        .note
+        .split('`')
+        .nth(1)
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && evidence.note.matches('`').count() >= 2);
+    Some(match named {
+        Some(name) => (
+            name.to_lowercase()
+                .replace(|c: char| !c.is_alphanumeric(), "_"),
+            name.to_string(),
+        ),
+        None => from_rule,
+    })
 }
 
 /// The known lessons across `batch`, the most widely restated first.
@@ -101,5 +119,32 @@ mod tests {
         );
         assert_eq!(lesson("new_lessons.mechanism"), None);
         assert_eq!(lesson("handwringing.slogan"), None);
+    }
+
+    #[test]
+    fn a_backticked_name_in_the_note_wins_over_the_rule() {
+        let mut e = EvidenceRecord {
+            metric: "new_lessons".into(),
+            plugin: "new_lessons".into(),
+            start: 0,
+            end: 1,
+            line: 1,
+            column: 1,
+            page: None,
+            section: String::new(),
+            section_kind: "other".into(),
+            text: "x".into(),
+            note: "restates the known lesson `Information sharing` in other words".into(),
+            rule: "new_lessons.known_paraphrase".into(),
+            weight: 0.0,
+        };
+        assert_eq!(
+            of(&e),
+            Some(("information_sharing".into(), "Information sharing".into()))
+        );
+        e.note = "a note with one ` only".into();
+        assert_eq!(of(&e), Some(("paraphrase".into(), "paraphrase".into())));
+        e.rule = "new_lessons.mechanism".into();
+        assert_eq!(of(&e), None);
     }
 }
