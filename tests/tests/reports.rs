@@ -431,3 +431,57 @@ fn a_batch_off_a_terminal_prints_no_progress() {
         "nothing extra on stderr when it is not a terminal"
     );
 }
+
+/// Runs `lessons` under a pseudo-terminal (util-linux `script`), so that
+/// stderr is a terminal; returns everything the terminal received.
+fn on_a_terminal(no_color: bool) -> String {
+    let dir = scratch(if no_color { "tty-plain" } else { "tty-colour" });
+    let csv = dir.join("out.csv");
+    let command = format!(
+        "{} score reviews --format csv -o {}",
+        lessons_tests::artifacts().lessons.display(),
+        csv.display()
+    );
+    let mut script = std::process::Command::new("script");
+    script
+        .current_dir(workspace_root())
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR");
+    if no_color {
+        script.env("NO_COLOR", "1");
+    }
+    let output = script.output().expect("script runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(csv.is_file(), "the report was written");
+    stdout(&output)
+}
+
+#[test]
+fn a_batch_on_a_terminal_shows_a_progress_bar_without_colour_under_no_color() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux's script is missing"
+        );
+        eprintln!(
+            "\n*** SKIPPED the progress bar test: util-linux `script` is not installed ***\n"
+        );
+        return;
+    }
+    let coloured = on_a_terminal(false);
+    assert!(coloured.contains("40/40 reviews"), "{coloured:?}");
+    assert!(
+        coloured.contains("\u{1b}[36m"),
+        "coloured by default: {coloured:?}"
+    );
+    let plain = on_a_terminal(true);
+    assert!(plain.contains("40/40 reviews"), "{plain:?}");
+    assert!(
+        !plain.contains("\u{1b}[3"),
+        "no colour under NO_COLOR: {plain:?}"
+    );
+}
