@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use lessons::config::Config;
 use lessons::report::{self, Format, check};
 use lessons::run::{self, PluginSources};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -97,6 +97,9 @@ fn load_config(cli: &Cli) -> Result<Config> {
 
 /// The top-level entry point for `lessons score`.
 fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) -> Result<ExitCode> {
+    if format == Format::Qdpx && output.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!("a .qdpx project is a zip archive; write it to a file with -o FILE.qdpx");
+    }
     let config = load_config(cli)?;
     let plugins = run::prepare_plugins(
         &config,
