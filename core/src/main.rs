@@ -49,6 +49,20 @@ enum Command {
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
+    /// Show what the scorers see of one file: its text and recovered structure.
+    Extract {
+        /// A review file (.pdf, .docx, .odt, .html, .txt, .md).
+        file: PathBuf,
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ExtractFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExtractFormat {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +74,7 @@ fn main() -> ExitCode {
             output,
         } => score(&cli, paths, *format, output.as_deref()),
         Command::Plugins => plugins(&cli),
+        Command::Extract { file, format } => extract(file, *format),
     };
     match outcome {
         Ok(code) => code,
@@ -187,4 +202,19 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_PARTIAL)
     })
+}
+
+/// The top-level entry point for `lessons extract`.
+fn extract(file: &Path, format: ExtractFormat) -> Result<ExitCode> {
+    let document = lessons::ingest::read(file)?;
+    let shown = match format {
+        ExtractFormat::Text => lessons::ingest::outline::to_text(&document),
+        ExtractFormat::Json => {
+            serde_json::to_string_pretty(&lessons::ingest::outline::to_json(&document))? + "\n"
+        }
+    };
+    std::io::stdout()
+        .write_all(shown.as_bytes())
+        .context("cannot write to standard output")?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -177,7 +177,7 @@ pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
         .map(|u| Skipped {
             reason: format!("{}: {}", u.path.display(), u.reason),
             path: u.path,
-            kind: "unwalkable".into(),
+            kind: u.kind.into(),
         })
         .collect();
     let outcomes: Vec<Result<ReviewResult, Skipped>> = files
