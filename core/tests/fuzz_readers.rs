@@ -139,7 +139,8 @@ fn seeds() -> Vec<PathBuf> {
         .iter()
         .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
         .map(|e| e.unwrap().path())
-        .filter(|p| Format::of(p).is_some() && p.metadata().is_ok_and(|m| m.len() < 100_000))
+        // The zip bomb is left out: repacking its 40 MB entry would only slow the run.
+        .filter(|p| Format::of(p).is_some() && !p.ends_with("bad/bomb.docx"))
         .collect();
     files.sort();
     files

@@ -292,7 +292,7 @@ fn heading_sizes(pages: &[PageLines], body: f64) -> Vec<f64> {
     let mut sizes: Vec<i64> = pages
         .iter()
         .flat_map(|p| &p.lines)
-        .filter(|l| l.size >= body * 1.15 && l.text.split_whitespace().count() <= 20)
+        .filter(|l| l.size >= body * 1.1 && l.text.split_whitespace().count() <= 20)
         .map(|l| half_points(l.size))
         .collect();
     sizes.sort_unstable_by(|a, b| b.cmp(a));

@@ -605,7 +605,7 @@ pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
             while j < chars.len()
                 && matches!(
                     chars[j].1,
-                    '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?'
+                    '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?' | '*' | '_'
                 )
             {
                 j += 1;
@@ -619,7 +619,7 @@ pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
             let next_starts = n < chars.len()
                 && (chars[n].1.is_uppercase()
                     || chars[n].1.is_ascii_digit()
-                    || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '['));
+                    || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '[' | '*' | '_'));
             if followed_by_space
                 && next_starts
                 && c == '.'
@@ -814,6 +814,23 @@ mod tests {
                 "Dr. Shah saw the child on 3 May.",
                 "The mother, Ms. B, said all was well.",
                 "She was believed!"
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_emphasis_does_not_hide_a_sentence_end() {
+        let p = "5.1 **The mechanism.** The Trust acted. *Was Not Brought* applied.";
+        let got: Vec<&str> = split_sentences(p)
+            .into_iter()
+            .map(|(s, e)| &p[s..e])
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "5.1 **The mechanism.**",
+                "The Trust acted.",
+                "*Was Not Brought* applied."
             ]
         );
     }
