@@ -78,7 +78,7 @@ def heading_of(line, markdown, alone):
         m = re.match(r"^(#{1,6})\s+(.*)$", line)
         return (len(m.group(1)), m.group(2).strip()) if m else None
     text = line.strip()
-    if not alone or len(text.split()) > 12 or text.endswith((".", ",", ";")):
+    if not alone or len(text.split()) > 12 or text.endswith((".", ",", ";", ":")):
         return None
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) >= 3:

@@ -13,8 +13,11 @@ use std::path::Path;
 
 const TOLERANCE: f64 = 5.0;
 
-/// id → metric → score, from `lessons score PATH --format json`.
-fn scores(path: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
+type Scores = BTreeMap<String, BTreeMap<String, f64>>;
+
+/// id → metric → score, and how many evidence items cite a page out of how
+/// many there are, from `lessons score PATH --format json`.
+fn scores(path: &Path) -> (Scores, usize, usize) {
     let output = lessons(&["score", path.to_str().unwrap(), "--format", "json"]);
     assert!(
         output.status.success(),
@@ -23,9 +26,13 @@ fn scores(path: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
         stderr(&output)
     );
     let batch: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    batch["reviews"]
-        .as_array()
-        .unwrap()
+    let reviews = batch["reviews"].as_array().unwrap();
+    let evidence: Vec<&serde_json::Value> = reviews
+        .iter()
+        .flat_map(|r| r["evidence"].as_array().unwrap())
+        .collect();
+    let with_page = evidence.iter().filter(|e| e["page"].is_u64()).count();
+    let scores = reviews
         .iter()
         .map(|r| {
             let scores = r["scores"]
@@ -36,7 +43,8 @@ fn scores(path: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
                 .collect();
             (r["id"].as_str().unwrap().to_string(), scores)
         })
-        .collect()
+        .collect();
+    (scores, with_page, evidence.len())
 }
 
 fn renderings_score_like_the_source(format: &str) {
@@ -53,8 +61,12 @@ fn renderings_score_like_the_source(format: &str) {
         );
         return;
     }
-    let source = scores(&workspace_root().join("reviews"));
-    let rendered = scores(&folder);
+    let (source, _, _) = scores(&workspace_root().join("reviews"));
+    let (rendered, with_page, evidence) = scores(&folder);
+    assert!(evidence > 0, "the renderings give evidence");
+    if format == "pdf" {
+        assert_eq!(with_page, evidence, "evidence from a PDF cites its page");
+    }
     assert_eq!(
         source.keys().collect::<Vec<_>>(),
         rendered.keys().collect::<Vec<_>>(),

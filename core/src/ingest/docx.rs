@@ -104,10 +104,8 @@ fn level_from_name(name: &str) -> Option<u32> {
 fn list_style(styles: &HashMap<String, Style>, id: &str) -> Option<bool> {
     let style = styles.get(id);
     let name = style.map_or_else(|| id.to_lowercase(), |s| s.name.clone());
-    let list = style.is_some_and(|s| s.list)
-        || name.contains("list bullet")
-        || name.contains("list number")
-        || name.starts_with("list");
+    // "List Bullet", "List Number", "List Paragraph", or a style that numbers.
+    let list = style.is_some_and(|s| s.list) || name.starts_with("list");
     list.then(|| name.contains("number"))
 }
 

@@ -184,14 +184,15 @@ pub fn rebuild(mut pages: Vec<PageLines>) -> Draft {
                 .iter()
                 .position(|&s| (line.size - s).abs() < 0.25)
                 .map(|i| i as u32 + 1);
-            // A paragraph's lines sit the usual distance apart; a heading's
-            // by its own larger size.
-            let usual = if level.is_some() {
-                line.size * 1.3
+            // A paragraph's lines sit the usual distance apart, a wrapped
+            // heading's at most one and a half times its own size; anything
+            // further is a new block.
+            let limit = if level.is_some() {
+                line.size * 1.5
             } else {
-                gap
+                gap * 1.4
             };
-            let spaced = previous_y.is_some_and(|y| y - line.y > usual * 1.4);
+            let spaced = previous_y.is_some_and(|y| y - line.y > limit);
             builder.add(line, page.number, level, previous_y.is_none(), spaced);
             previous_y = Some(line.y);
         }
@@ -479,8 +480,10 @@ mod tests {
         let pages = vec![page(
             1,
             vec![
-                line("Review of Child K", 800.0, 18.0),
-                line("1. Purpose", 770.0, 14.0),
+                line("Review of Child K:", 800.0, 18.0),
+                line("a rapid review", 778.0, 18.0),
+                line("Partnership report", 746.0, 18.0),
+                line("1. Purpose", 716.0, 14.0),
                 line("The review was com-", 750.0, 11.0),
                 line("missioned in May and", 736.0, 11.0),
                 line("reported in June.", 722.0, 11.0),
@@ -492,7 +495,12 @@ mod tests {
         assert_eq!(
             texts(&draft),
             vec![
-                (BlockKind::Heading(1), "Review of Child K", Some(1)),
+                (
+                    BlockKind::Heading(1),
+                    "Review of Child K: a rapid review",
+                    Some(1)
+                ),
+                (BlockKind::Heading(1), "Partnership report", Some(1)),
                 (BlockKind::Heading(2), "1. Purpose", Some(1)),
                 (
                     BlockKind::Paragraph,
