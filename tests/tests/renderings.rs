@@ -75,8 +75,10 @@ fn renderings_score_like_the_source(format: &str) {
     let mut misses = Vec::new();
     for (id, metrics) in &source {
         for (metric, expected) in metrics {
-            let got = rendered[id].get(metric).copied().unwrap_or(f64::NAN);
-            if !((got - expected).abs() <= TOLERANCE) {
+            let got = rendered[id].get(metric).copied();
+            let within = got.is_some_and(|got| (got - expected).abs() <= TOLERANCE);
+            if !within {
+                let got = got.unwrap_or(f64::NAN);
                 misses.push(format!(
                     "{id} {metric}: source {expected:.1}, {format} {got:.1}"
                 ));
