@@ -61,6 +61,14 @@ enum Command {
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
+    /// Show what the scorers see of one file: its text and recovered structure.
+    Extract {
+        /// A review file (.pdf, .docx, .odt, .html, .txt, .md).
+        file: PathBuf,
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ExtractFormat,
+    },
     /// Measure how far the scores agree with expert labels.
     Validate {
         /// The labels file: [reviews.<id>] tables of 0–4 levels per metric.
@@ -101,6 +109,13 @@ enum Command {
     },
 }
 
+/// How `lessons extract` prints a document.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExtractFormat {
+    Text,
+    Json,
+}
+
 /// How `lessons validate` prints its figures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum ValidationFormat {
@@ -137,6 +152,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Plugins => plugins(&cli),
+        Command::Extract { file, format } => extract(file, *format),
         Command::Validate {
             labels,
             split,
@@ -448,5 +464,20 @@ fn validate(
             writeln!(out)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The top-level entry point for `lessons extract`.
+fn extract(file: &Path, format: ExtractFormat) -> Result<ExitCode> {
+    let document = lessons::ingest::read(file)?;
+    let shown = match format {
+        ExtractFormat::Text => lessons::ingest::outline::to_text(&document),
+        ExtractFormat::Json => {
+            serde_json::to_string_pretty(&lessons::ingest::outline::to_json(&document))? + "\n"
+        }
+    };
+    std::io::stdout()
+        .write_all(shown.as_bytes())
+        .context("cannot write to standard output")?;
     Ok(ExitCode::SUCCESS)
 }
