@@ -45,12 +45,12 @@ pub struct Config {
     pub learning_index: BTreeMap<String, f64>,
     /// Per-plugin settings, by plugin name.
     pub plugins: BTreeMap<String, PluginConfig>,
-    /// What `lessons check` fails a draft on.
-    pub check: CheckConfig,
     /// The batch step that discounts lessons most reviews in a batch share.
     pub recurrence: RecurrenceRule,
     /// How plugins are run in worker processes.
     pub isolation: IsolationConfig,
+    /// What `lessons check` fails a draft on.
+    pub check: CheckConfig,
     /// The folder the configuration came from; paths are relative to it.
     #[serde(skip)]
     pub base: PathBuf,
@@ -163,9 +163,9 @@ impl Default for Config {
             verdict: VerdictRule::default(),
             learning_index: default_learning_index(),
             plugins: BTreeMap::new(),
-            check: CheckConfig::default(),
             recurrence: RecurrenceRule::default(),
             isolation: IsolationConfig::default(),
+            check: CheckConfig::default(),
             base: PathBuf::from("."),
             source: None,
             sha256: sha256_of_text(""),

@@ -61,21 +61,6 @@ enum Command {
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
-    /// Check a draft before publication: each problem at its place, the
-    /// scores, and whether it passes the thresholds. Exit status: 0 pass,
-    /// 1 a threshold failed, 2 the check could not run, 3 a plugin failed
-    /// on the draft (scores partial) but no threshold failed.
-    Check {
-        /// The draft review.
-        draft: PathBuf,
-        /// Fail when a metric is above or below a limit, e.g. handwringing>50,
-        /// learning_index<40, findings>0 (repeatable; adds to lessons.toml's [check]).
-        #[arg(long = "fail-on", value_name = "METRIC>N")]
-        fail_on: Vec<check::Threshold>,
-        /// Accepted findings to silence (TOML: [[waiver]] rule, text_hash, reason, who).
-        #[arg(long, value_name = "FILE")]
-        waivers: Option<PathBuf>,
-    },
     /// Measure how far the scores agree with expert labels.
     Validate {
         /// The labels file: [reviews.<id>] tables of 0–4 levels per metric.
@@ -92,6 +77,21 @@ enum Command {
         format: ValidationFormat,
         /// Review files or folders (default: the labels file's folder).
         paths: Vec<PathBuf>,
+    },
+    /// Check a draft before publication: each problem at its place, the
+    /// scores, and whether it passes the thresholds. Exit status: 0 pass,
+    /// 1 a threshold failed, 2 the check could not run, 3 a plugin failed
+    /// on the draft (scores partial) but no threshold failed.
+    Check {
+        /// The draft review.
+        draft: PathBuf,
+        /// Fail when a metric is above or below a limit, e.g. handwringing>50,
+        /// learning_index<40, findings>0 (repeatable; adds to lessons.toml's [check]).
+        #[arg(long = "fail-on", value_name = "METRIC>N")]
+        fail_on: Vec<check::Threshold>,
+        /// Accepted findings to silence (TOML: [[waiver]] rule, text_hash, reason, who).
+        #[arg(long, value_name = "FILE")]
+        waivers: Option<PathBuf>,
     },
     /// Internal: serve one plugin to a `lessons score` process over pipes.
     #[command(name = "__worker", hide = true)]
@@ -195,12 +195,11 @@ fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
             "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
         );
     }
+    let progress = report::Progress::on_stderr();
     let batch = if streamed {
-        score_streaming(request, &plugins, &config)?
+        score_streaming(request, &plugins, &config, &progress)?
     } else {
-        let bar = report::ProgressBar::on_stderr(&run::Quiet);
-        let batch = run::score_with(request.paths, &plugins, &config, &bar);
-        bar.finish();
+        let batch = run::score_observed(request.paths, &plugins, &config, &progress);
         let mut rendered = Vec::new();
         report::write(&batch, request.format, &plugins.metric_ids(), &mut rendered)?;
         match request.output {
@@ -228,6 +227,7 @@ fn score_streaming(
     request: &ScoreRequest,
     plugins: &run::Plugins,
     config: &Config,
+    progress: &report::Progress,
 ) -> Result<Batch> {
     let journal = match request.output {
         Some(path) => {
@@ -262,9 +262,12 @@ fn score_streaming(
         }
         None => Journal::stdout(Tool::this(), &config.sha256, plugins.records()),
     };
-    let bar = report::ProgressBar::on_stderr(&journal);
-    let batch = run::score_with(request.paths, plugins, config, &bar);
-    bar.finish();
+    let batch = run::score_observed(
+        request.paths,
+        plugins,
+        config,
+        &run::Both(&journal, progress),
+    );
     journal.finish()?;
     Ok(batch)
 }
@@ -311,6 +314,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The top-level entry point for `lessons __worker`: a worker process that
+/// serves one plugin to `lessons score` (see `plugin::worker`).
+fn worker(plugin: &Path) -> Result<ExitCode> {
+    serve::serve(plugin)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Exit status when `lessons check` finds a draft over a threshold.
 const EXIT_CHECK_FAILED: u8 = 1;
 
@@ -355,13 +365,6 @@ fn check(
         check::Status::Fail => ExitCode::from(EXIT_CHECK_FAILED),
         check::Status::Incomplete => ExitCode::from(EXIT_PARTIAL),
     })
-}
-
-/// The top-level entry point for `lessons __worker`: a worker process that
-/// serves one plugin to `lessons score` (see `plugin::worker`).
-fn worker(plugin: &Path) -> Result<ExitCode> {
-    serve::serve(plugin)?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The top-level entry point for `lessons plugins`.

@@ -13,7 +13,7 @@ pub mod qdpx;
 pub mod source;
 mod table;
 
-pub use progress::ProgressBar;
+pub use progress::Progress;
 
 use crate::batch::Batch;
 use std::io::Write;
