@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod batch;
 pub mod config;
+pub mod coverage;
 pub mod discover;
 pub mod document;
 pub mod ingest;

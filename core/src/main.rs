@@ -101,6 +101,7 @@ fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) ->
             .context("cannot write to standard output")?,
     }
     say_what_was_missed(&batch);
+    say_which_rules_were_silent(&batch, &plugins);
     let partial = !batch.skipped.is_empty() || batch.reviews.iter().any(|r| !r.errors.is_empty());
     Ok(if partial {
         ExitCode::from(EXIT_PARTIAL)
@@ -123,6 +124,23 @@ fn say_what_was_missed(batch: &lessons::batch::Batch) {
         for s in &batch.skipped {
             eprintln!("  {}", s.reason);
         }
+    }
+}
+
+/// Never silent: a declared rule that matched nothing in the whole batch is
+/// named, with the fix.
+fn say_which_rules_were_silent(batch: &lessons::batch::Batch, plugins: &run::Plugins) {
+    let silent = lessons::coverage::silent_rules(batch, plugins);
+    if silent.is_empty() {
+        return;
+    }
+    eprintln!(
+        "lessons: {} rule(s) matched nothing in {} review(s); check their patterns and scopes with `lessons test-rules`:",
+        silent.len(),
+        batch.reviews.len()
+    );
+    for s in &silent {
+        eprintln!("  {} {} (metric {})", s.plugin, s.rule, s.metric);
     }
 }
 

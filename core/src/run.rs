@@ -48,7 +48,7 @@ impl Plugins {
             .map(|(i, _)| PluginRecord {
                 name: i.plugin.name.clone(),
                 version: i.plugin.version.clone(),
-                metrics: i.plugin.metrics.iter().map(|m| m.id.clone()).collect(),
+                metrics: i.metrics.iter().map(|m| m.id.clone()).collect(),
                 path: i.plugin.path.clone(),
                 sha256: i.plugin.sha256.clone(),
             })
@@ -74,7 +74,7 @@ impl Plugins {
             .map(|s| s.to_string())
             .collect();
         for (instance, _) in &self.instances {
-            for m in &instance.plugin.metrics {
+            for m in &instance.metrics {
                 if !ids.contains(&m.id) {
                     ids.push(m.id.clone());
                 }
