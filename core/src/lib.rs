@@ -13,4 +13,5 @@ pub mod document;
 pub mod ingest;
 pub mod plugin;
 pub mod report;
+pub mod rule_tests;
 pub mod run;

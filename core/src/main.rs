@@ -15,6 +15,8 @@ use std::process::ExitCode;
 const EXIT_PARTIAL: u8 = 3;
 /// Exit status when lessons could not do what was asked.
 const EXIT_ERROR: u8 = 2;
+/// Exit status when a rule pack's examples failed.
+const EXIT_FAILED: u8 = 1;
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +51,12 @@ enum Command {
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
+    /// Run the positive and negative examples of rule packs (default: the
+    /// bundled pack). Exits 1 if any example fails.
+    TestRules {
+        /// Rule pack files (TOML).
+        packs: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -60,6 +68,7 @@ fn main() -> ExitCode {
             output,
         } => score(&cli, paths, *format, output.as_deref()),
         Command::Plugins => plugins(&cli),
+        Command::TestRules { packs } => test_rules(packs),
     };
     match outcome {
         Ok(code) => code,
@@ -204,5 +213,50 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_PARTIAL)
+    })
+}
+
+/// The top-level entry point for `lessons test-rules`.
+fn test_rules(packs: &[PathBuf]) -> Result<ExitCode> {
+    use lessons::rule_tests;
+    let outcomes = if packs.is_empty() {
+        vec![rule_tests::run_pack(&lessons_rules::bundled_pack()?)]
+    } else {
+        packs
+            .iter()
+            .map(|p| rule_tests::run_file(p))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for outcome in &outcomes {
+        let failures: Vec<_> = outcome.failures().collect();
+        failed += failures.len();
+        writeln!(
+            out,
+            "{} ({}): {} examples, {} failed",
+            outcome.pack,
+            outcome.path.display(),
+            outcome.examples.len(),
+            failures.len()
+        )?;
+        for f in failures {
+            let (which, expected) = if f.positive {
+                ("positive", "expected a match, found none")
+            } else {
+                ("negative", "expected no match, found one")
+            };
+            writeln!(
+                out,
+                "  FAILED {} {which} example {}: {expected}",
+                f.rule, f.number
+            )?;
+            writeln!(out, "    {:?}", f.text)?;
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
     })
 }

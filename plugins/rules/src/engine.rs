@@ -1,0 +1,218 @@
+//! Running a compiled pack over a document: each rule gives a value from 0
+//! to 1 and the passages behind it; each metric is the weighted mean of its
+//! rules' values (negative weights subtract), clamped and scaled onto the
+//! metric's declared range.
+
+use crate::pack::{Headings, Matcher, Pack, RuleKind};
+use lessons_lexicon::lexicon::{Negation, Quoted};
+use lessons_lexicon::{Hit, measure};
+use lessons_plugin::abi::{self, Span};
+use lessons_plugin::{Document, Report};
+
+/// The most passages one rule cites in one document: enough to read, and
+/// well under the host's cap on evidence.
+const MAX_CITED_PER_RULE: usize = 200;
+
+/// One rule's result for one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuleValue {
+    /// From 0 (nothing) to 1 (in full).
+    pub value: f64,
+    /// The passages behind the value; empty when the value is 0.
+    pub cited: Vec<Span>,
+}
+
+/// Every rule's value for `document`, in the pack's order.
+pub fn evaluate(pack: &Pack, document: &Document<'_>) -> Vec<RuleValue> {
+    let hits: Vec<Vec<Hit>> = pack
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| match &rule.kind {
+            RuleKind::Existence { matcher, .. } | RuleKind::Occurrence { matcher, .. } => {
+                matches(pack, matcher, index, document)
+            }
+            RuleKind::Ratio { .. } | RuleKind::Conditional { .. } => Vec::new(),
+        })
+        .collect();
+    let distinct: Vec<Vec<&Hit>> = hits
+        .iter()
+        .map(|h| measure::distinct(document, h))
+        .collect();
+    pack.rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| match &rule.kind {
+            RuleKind::Existence { half, .. } => {
+                let found = &distinct[index];
+                let value = measure::saturate(found.len() as f64, *half) / 100.0;
+                cited(value, found)
+            }
+            RuleKind::Occurrence { matcher, min, max } => {
+                let found = &distinct[index];
+                let words = measure::words_in(document, &matcher.kinds());
+                let rate = measure::per_thousand(found.len() as f64, words);
+                cited(ramp(rate, *min, *max), found)
+            }
+            RuleKind::Ratio {
+                numerator,
+                denominator,
+                min,
+                max,
+            } => {
+                let over = distinct[*numerator].len() as f64;
+                let under = distinct[*denominator].len().max(1) as f64;
+                cited(ramp(over / under, *min, *max), &distinct[*numerator])
+            }
+            RuleKind::Conditional {
+                first,
+                second,
+                within,
+            } => {
+                let claims = &distinct[*first];
+                let support: Vec<usize> = distinct[*second].iter().map(|h| h.sentence).collect();
+                let unsupported: Vec<&Hit> = claims
+                    .iter()
+                    .copied()
+                    .filter(|c| !support.iter().any(|s| s.abs_diff(c.sentence) <= *within))
+                    .collect();
+                let value = if claims.is_empty() {
+                    0.0
+                } else {
+                    unsupported.len() as f64 / claims.len() as f64
+                };
+                cited(value, &unsupported)
+            }
+        })
+        .collect()
+}
+
+/// Scores every metric of the pack and cites each rule's passages.
+pub fn score(pack: &Pack, document: &Document<'_>, report: &mut Report) {
+    let values = evaluate(pack, document);
+    for (index, metric) in pack.metrics.iter().enumerate() {
+        let rules = || {
+            pack.rules
+                .iter()
+                .zip(&values)
+                .filter(|(r, _)| r.metric == index)
+        };
+        let positive: f64 = rules().map(|(r, _)| r.weight).filter(|w| *w > 0.0).sum();
+        let total: f64 = rules().map(|(r, v)| r.weight * v.value).sum();
+        let share = if positive > 0.0 {
+            (total / positive).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let value = metric.min + (metric.max - metric.min) * share;
+        report.score(&metric.id, round1(value).clamp(metric.min, metric.max));
+        for (rule, value) in rules() {
+            if value.cited.len() > MAX_CITED_PER_RULE {
+                report.warn(format!(
+                    "rule {} matched {} passages; only the first {MAX_CITED_PER_RULE} are cited",
+                    rule.id,
+                    value.cited.len()
+                ));
+            }
+            for span in value.cited.iter().take(MAX_CITED_PER_RULE) {
+                report.cite(&metric.id, *span, &rule.id, &rule.note, rule.weight);
+            }
+        }
+    }
+}
+
+fn cited(value: f64, hits: &[&Hit]) -> RuleValue {
+    if value <= 0.0 {
+        return RuleValue::default();
+    }
+    RuleValue {
+        value,
+        cited: hits.iter().map(|h| h.span).collect(),
+    }
+}
+
+/// `min` or less → 0, `max` or more → 1, linear between.
+fn ramp(x: f64, min: f64, max: f64) -> f64 {
+    ((x - min) / (max - min)).clamp(0.0, 1.0)
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The matches of one pattern rule, after headings, scope, quoted speech,
+/// negation and exceptions are applied, in text order.
+fn matches(pack: &Pack, matcher: &Matcher, rule: usize, document: &Document<'_>) -> Vec<Hit> {
+    let mut found = Vec::new();
+    for m in matcher.pattern.find_iter(document.text) {
+        let span = Span {
+            start: m.start() as u64,
+            end: m.end() as u64,
+        };
+        let Some(sentence) = sentence_at(document, span.start) else {
+            continue;
+        };
+        if keeps(pack, matcher, document, sentence, span) {
+            found.push(Hit {
+                cue: rule,
+                sentence,
+                span,
+            });
+        }
+    }
+    found
+}
+
+fn keeps(
+    pack: &Pack,
+    matcher: &Matcher,
+    document: &Document<'_>,
+    sentence: usize,
+    span: Span,
+) -> bool {
+    let s = &document.sentences[sentence];
+    let heading = s.flags & abi::SENTENCE_HEADING != 0;
+    match matcher.headings {
+        Headings::Exclude if heading => return false,
+        Headings::Only if !heading => return false,
+        _ => {}
+    }
+    let kind = document.section_kind(s.section);
+    if !matcher.scope.is_empty() && !matcher.scope.contains(&kind) {
+        return false;
+    }
+    if matcher.not_scope.contains(&kind) {
+        return false;
+    }
+    let quoted = document.is_quoted(span);
+    match matcher.quoted {
+        Quoted::Exclude if quoted => return false,
+        Quoted::Only if !quoted => return false,
+        _ => {}
+    }
+    if matcher.negation == Negation::Drop && pack.negation.is_negated(document, s.span, span) {
+        return false;
+    }
+    !is_exception(matcher, document, s.span, span)
+}
+
+/// Whether an exception phrase overlaps the match within its sentence.
+fn is_exception(matcher: &Matcher, document: &Document<'_>, sentence: Span, span: Span) -> bool {
+    let Some(exceptions) = &matcher.exceptions else {
+        return false;
+    };
+    let text = document.slice(sentence);
+    exceptions.find_iter(text).any(|e| {
+        let start = sentence.start + e.start() as u64;
+        let end = sentence.start + e.end() as u64;
+        start < span.end && span.start < end
+    })
+}
+
+fn sentence_at(document: &Document<'_>, offset: u64) -> Option<usize> {
+    let i = document
+        .sentences
+        .partition_point(|s| s.span.start <= offset);
+    let candidate = i.checked_sub(1)?;
+    (offset < document.sentences[candidate].span.end).then_some(candidate)
+}
