@@ -15,3 +15,4 @@ pub mod plugin;
 pub mod report;
 pub mod rule_tests;
 pub mod run;
+pub mod scaffold;

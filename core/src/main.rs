@@ -57,6 +57,25 @@ enum Command {
         /// Rule pack files (TOML).
         packs: Vec<PathBuf>,
     },
+    /// Make a plugin project outside the workspace that builds against this
+    /// checkout's SDK and scores at once.
+    NewPlugin {
+        /// The plugin's name: also its metric id and library name.
+        name: String,
+        /// The language of the project.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: PluginLang,
+        /// The folder to make the project in (default: the current folder).
+        #[arg(long, value_name = "PARENT", default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// The languages `lessons new-plugin` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum PluginLang {
+    Rust,
+    C,
 }
 
 fn main() -> ExitCode {
@@ -69,6 +88,7 @@ fn main() -> ExitCode {
         } => score(&cli, paths, *format, output.as_deref()),
         Command::Plugins => plugins(&cli),
         Command::TestRules { packs } => test_rules(packs),
+        Command::NewPlugin { name, lang, dir } => new_plugin(name, *lang, dir),
     };
     match outcome {
         Ok(code) => code,
@@ -259,4 +279,31 @@ fn test_rules(packs: &[PathBuf]) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_FAILED)
     })
+}
+
+/// The top-level entry point for `lessons new-plugin`.
+fn new_plugin(name: &str, lang: PluginLang, parent: &Path) -> Result<ExitCode> {
+    use lessons::scaffold::{self, Lang};
+    let lang = match lang {
+        PluginLang::Rust => Lang::Rust,
+        PluginLang::C => Lang::C,
+    };
+    let made = scaffold::create(name, lang, parent)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "made the plugin project {}:", made.dir.display())?;
+    for file in &made.files {
+        writeln!(out, "  {}", file.display())?;
+    }
+    writeln!(
+        out,
+        "build it:  cd {} && {}",
+        made.dir.display(),
+        made.build
+    )?;
+    writeln!(
+        out,
+        "score:     lessons score REVIEWS --plugins {}",
+        made.dir.join(&made.library).display()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
