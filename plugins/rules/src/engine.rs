@@ -216,3 +216,254 @@ fn sentence_at(document: &Document<'_>, offset: u64) -> Option<usize> {
     let candidate = i.checked_sub(1)?;
     (offset < document.sentences[candidate].span.end).then_some(candidate)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lessons_plugin::SectionKind;
+    use lessons_plugin::abi::{Section, Sentence};
+    use std::path::Path;
+
+    /// A document built by hand: one section per (kind, body), sentences
+    /// ending at full stops, quoted speech between curly quotes.
+    struct Built {
+        text: String,
+        sections: Vec<Section>,
+        sentences: Vec<Sentence>,
+        quotes: Vec<Span>,
+    }
+
+    impl Built {
+        fn new(parts: &[(SectionKind, &str)]) -> Built {
+            let mut built = Built {
+                text: String::new(),
+                sections: Vec::new(),
+                sentences: Vec::new(),
+                quotes: Vec::new(),
+            };
+            for (index, (kind, body)) in parts.iter().enumerate() {
+                let start = built.text.len() as u64;
+                let mut sentence_start = built.text.len();
+                for piece in body.split_inclusive(". ") {
+                    built.text.push_str(piece);
+                    let end = built.text.trim_end().len();
+                    built.sentences.push(Sentence {
+                        span: Span {
+                            start: sentence_start as u64,
+                            end: end as u64,
+                        },
+                        paragraph: 0,
+                        section: index as u32,
+                        flags: 0,
+                    });
+                    sentence_start = built.text.len();
+                }
+                built.text.push('\n');
+                built.sections.push(Section {
+                    heading: Span::default(),
+                    span: Span {
+                        start,
+                        end: built.text.len() as u64,
+                    },
+                    kind: kind.code(),
+                    level: 1,
+                });
+            }
+            let mut open = None;
+            for (i, c) in built.text.char_indices() {
+                match c {
+                    '“' => open = Some(i),
+                    '”' => {
+                        if let Some(start) = open.take() {
+                            built.quotes.push(Span {
+                                start: start as u64,
+                                end: (i + c.len_utf8()) as u64,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            built
+        }
+
+        fn document(&self) -> Document<'_> {
+            Document {
+                id: "t",
+                title: "t",
+                text: &self.text,
+                sections: &self.sections,
+                paragraphs: &[],
+                sentences: &self.sentences,
+                quotes: &self.quotes,
+                list_items: &[],
+                recommendations: &[],
+                pages: &[],
+            }
+        }
+    }
+
+    fn pack(rules: &str) -> Pack {
+        let n = if rules.contains("metric = \"n\"") {
+            "[[metric]]\nid = \"n\"\nmax = 10\n"
+        } else {
+            ""
+        };
+        let text = format!("[pack]\nid = \"t\"\n[[metric]]\nid = \"m\"\n{n}{rules}");
+        Pack::parse(&text, Path::new("t.toml"), Path::new(".")).unwrap()
+    }
+
+    fn values(pack: &Pack, parts: &[(SectionKind, &str)]) -> Vec<f64> {
+        let built = Built::new(parts);
+        evaluate(pack, &built.document())
+            .into_iter()
+            .map(|v| v.value)
+            .collect()
+    }
+
+    const BLAME: &str =
+        "[[rule]]\nid = \"blame\"\nmetric = \"m\"\nkind = \"existence\"\nphrases = [\"blam*\"]\n";
+
+    #[test]
+    fn existence_saturates_with_distinct_sentences() {
+        let pack = pack(BLAME);
+        let one = values(&pack, &[(SectionKind::Analysis, "They blamed her. ")]);
+        let two = values(
+            &pack,
+            &[(SectionKind::Analysis, "They blamed her. He blamed him. ")],
+        );
+        let repeated = values(
+            &pack,
+            &[(SectionKind::Analysis, "They blamed her. They blamed her. ")],
+        );
+        assert_eq!(one, [0.5]);
+        assert_eq!(two, [0.75]);
+        assert_eq!(repeated, [0.5], "repeated text counts once");
+    }
+
+    #[test]
+    fn scope_quotation_negation_and_exceptions_drop_matches() {
+        let pack = pack(&format!(
+            "{BLAME}scope = [\"analysis\"]\nexceptions = [\"blameless\"]\n"
+        ));
+        let analysis = SectionKind::Analysis;
+        assert_eq!(
+            values(&pack, &[(SectionKind::Chronology, "They blamed her. ")]),
+            [0.0]
+        );
+        assert_eq!(
+            values(
+                &pack,
+                &[(analysis, "The paper said “they blamed her” then. ")]
+            ),
+            [0.0]
+        );
+        assert_eq!(
+            values(&pack, &[(analysis, "The review does not blame anyone. ")]),
+            [0.0]
+        );
+        assert_eq!(
+            values(&pack, &[(analysis, "It was a blameless error. ")]),
+            [0.0]
+        );
+        assert_eq!(values(&pack, &[(analysis, "They blamed her. ")]), [0.5]);
+    }
+
+    #[test]
+    fn quoted_only_reads_quoted_speech_alone() {
+        let pack = pack(&format!("{BLAME}quoted = \"only\"\n"));
+        let quoted = values(
+            &pack,
+            &[(SectionKind::Analysis, "She said “they blamed me” then. ")],
+        );
+        let plain = values(&pack, &[(SectionKind::Analysis, "They blamed her. ")]);
+        assert_eq!((quoted[0], plain[0]), (0.5, 0.0));
+    }
+
+    #[test]
+    fn occurrence_maps_the_rate_per_thousand_words_onto_min_and_max() {
+        let pack = pack(
+            "[[rule]]\nid = \"x\"\nmetric = \"m\"\nkind = \"occurrence\"\nphrases = [\"because\"]\nmin = 2\nmax = 6\n",
+        );
+        // The rate's denominator has a floor of 300 words: 1 hit → 3.3, 2 → 6.7.
+        let one = values(
+            &pack,
+            &[(SectionKind::Analysis, "It failed because of x. ")],
+        );
+        let two = values(
+            &pack,
+            &[(SectionKind::Analysis, "A because b. C because d. ")],
+        );
+        assert!(
+            (one[0] - (1000.0 / 300.0 - 2.0) / 4.0).abs() < 1e-9,
+            "{one:?}"
+        );
+        assert_eq!(two, [1.0]);
+    }
+
+    const SLOGAN: &str = "[[rule]]\nid = \"slogan\"\nmetric = \"m\"\nkind = \"existence\"\nweight = 0\nphrases = [\"professional curiosity\"]\n\
+        [[rule]]\nid = \"why\"\nmetric = \"m\"\nkind = \"existence\"\nphrases = [\"because\"]\n";
+
+    #[test]
+    fn conditional_counts_claims_with_nothing_near_them() {
+        let pack = pack(&format!(
+            "{SLOGAN}[[rule]]\nid = \"bare\"\nmetric = \"m\"\nkind = \"conditional\"\nweight = -1\nfirst = \"slogan\"\nsecond = \"why\"\nwithin = 1\n"
+        ));
+        let a = SectionKind::Analysis;
+        let bare = values(
+            &pack,
+            &[(
+                a,
+                "Professional curiosity matters. The case closed. The end. ",
+            )],
+        );
+        let explained = values(
+            &pack,
+            &[(
+                a,
+                "Professional curiosity matters. It failed because staff were new. ",
+            )],
+        );
+        let far = values(
+            &pack,
+            &[(
+                a,
+                "Professional curiosity matters. A. B. It failed because staff were new. ",
+            )],
+        );
+        assert_eq!(bare[2], 1.0);
+        assert_eq!(explained[2], 0.0);
+        assert_eq!(
+            far[2], 1.0,
+            "an explanation three sentences away is not near"
+        );
+    }
+
+    #[test]
+    fn ratio_and_the_metric_mean_with_negative_weights() {
+        let pack = pack(&format!(
+            "{SLOGAN}[[rule]]\nid = \"r\"\nmetric = \"n\"\nkind = \"ratio\"\nnumerator = \"why\"\ndenominator = \"slogan\"\nmax = 2\n"
+        ));
+        let built = Built::new(&[(
+            SectionKind::Analysis,
+            "Professional curiosity matters. It failed because staff were new. It slipped because of leave. ",
+        )]);
+        let document = built.document();
+        let values: Vec<f64> = evaluate(&pack, &document).iter().map(|v| v.value).collect();
+        assert_eq!(
+            values,
+            [0.5, 0.75, 1.0],
+            "2 reasons per slogan reaches max 2"
+        );
+        let mut report = Report::default();
+        score(&pack, &document, &mut report);
+        assert_eq!(report.scores["m"], 75.0, "weight 0 rules only cite");
+        assert_eq!(report.scores["n"], 10.0, "scaled onto the metric's range");
+        assert!(
+            report
+                .evidence
+                .iter()
+                .any(|e| e.rule == "t.r" && e.metric == "n")
+        );
+    }
+}

@@ -159,3 +159,61 @@ impl Scorer for Rules {
 }
 
 export_scorer!(Rules);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_pack_declares_the_four_analysis_metrics_with_their_rules() {
+        let metrics = Rules::metrics();
+        let ids: Vec<&str> = metrics.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "analysis_explains_why",
+                "analysis_beyond_individuals",
+                "analysis_hindsight_method",
+                "analysis_findings_findable"
+            ]
+        );
+        let rules = Rules::new(&serde_json::json!({})).unwrap();
+        let declared = rules.instance_metrics();
+        assert!(
+            declared[0]
+                .rules
+                .contains(&"analysis.causal_language".to_string())
+        );
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let err = |v: serde_json::Value| Rules::new(&v).err().unwrap().message;
+        assert!(err(serde_json::json!({"pack": ["x"]})).contains("unknown key `pack`"));
+        assert!(err(serde_json::json!({"bundled": false})).contains("no rule packs"));
+        assert!(err(serde_json::json!({"packs": "x.toml"})).contains("list of file paths"));
+        assert!(
+            err(serde_json::json!({"packs": ["/no/such/pack.toml"]}))
+                .contains("/no/such/pack.toml")
+        );
+    }
+
+    #[test]
+    fn a_pack_reusing_a_metric_id_is_refused() {
+        let dir = std::env::temp_dir().join(format!("lessons-rules-dup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("dup.toml");
+        std::fs::write(
+            &path,
+            "[pack]\nid = \"dup\"\n[[metric]]\nid = \"analysis_explains_why\"\n\
+             [[rule]]\nid = \"a\"\nmetric = \"analysis_explains_why\"\nkind = \"existence\"\nphrases = [\"x\"]\n",
+        )
+        .unwrap();
+        let message = Rules::from_packs(true, &[path]).err().unwrap().message;
+        assert!(
+            message.contains("analysis_explains_why") && message.contains("rename one"),
+            "{message}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -667,3 +667,85 @@ impl Builder<'_> {
 fn compile(alternatives: &[String]) -> Result<Regex, String> {
     Regex::new(&format!(r"(?i)\b(?:{})", alternatives.join("|"))).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> Result<Pack, PackError> {
+        let text = format!("[pack]\nid = \"p\"\n[[metric]]\nid = \"m\"\n{body}");
+        Pack::parse(&text, Path::new("p.toml"), Path::new("."))
+    }
+
+    fn message(body: &str) -> String {
+        parse(body).unwrap_err().to_string()
+    }
+
+    const RULE: &str =
+        "[[rule]]\nid = \"a\"\nmetric = \"m\"\nkind = \"existence\"\nphrases = [\"x\"]\n";
+
+    #[test]
+    fn mistakes_name_the_file_the_rule_and_the_fix() {
+        let m = message(
+            "[[rule]]\nid = \"a\"\nmetric = \"nope\"\nkind = \"existence\"\nphrases = [\"x\"]\n",
+        );
+        assert!(
+            m.contains("p.toml") && m.contains("rule `a`") && m.contains("declared: m"),
+            "{m}"
+        );
+        let m = message(&format!("{RULE}scope = [\"analyses\"]\n"));
+        assert!(m.contains("analyses") && m.contains("findings"), "{m}");
+        let m = message(&format!(
+            "{RULE}[[rule]]\nid = \"r\"\nmetric = \"m\"\nkind = \"ratio\"\nnumerator = \"a\"\ndenominator = \"b\"\n"
+        ));
+        assert!(m.contains("denominator `b` is not a rule"), "{m}");
+        let m = message(&format!(
+            "{RULE}[[rule]]\nid = \"c\"\nmetric = \"m\"\nkind = \"conditional\"\nfirst = \"a\"\nsecond = \"a\"\nphrases = [\"y\"]\n"
+        ));
+        assert!(m.contains("no patterns or scope of its own"), "{m}");
+        let m = message(
+            "[[rule]]\nid = \"o\"\nmetric = \"m\"\nkind = \"occurrence\"\nphrases = [\"x\"]\n",
+        );
+        assert!(m.contains("needs `max`"), "{m}");
+        let m = message(&RULE.replace("kind = \"existence\"", "kind = \"existence\"\nweight = 0"));
+        assert!(
+            m.contains("metric `m`") && m.contains("positive weight"),
+            "{m}"
+        );
+        let m = message(&format!("{RULE}colour = \"red\"\n"));
+        assert!(m.contains("colour"), "unknown keys are refused: {m}");
+    }
+
+    #[test]
+    fn dictionary_categories_become_patterns_relative_to_the_pack() {
+        let dir = std::env::temp_dir().join(format!("lessons-pack-dic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("words.dic"),
+            "%\n1\tcause\n%\nbecause\t1\nreason*\t1\n",
+        )
+        .unwrap();
+        let pack = dir.join("pack.toml");
+        std::fs::write(
+            &pack,
+            "dictionaries = [\"words.dic\"]\n[pack]\nid = \"p\"\n[[metric]]\nid = \"m\"\n\
+             [[rule]]\nid = \"a\"\nmetric = \"m\"\nkind = \"existence\"\ncategories = [\"cause\"]\n",
+        )
+        .unwrap();
+        let compiled = Pack::from_file(&pack).unwrap();
+        let RuleKind::Existence { matcher, .. } = &compiled.rules[0].kind else {
+            panic!("an existence rule");
+        };
+        assert!(matcher.pattern.is_match("for these reasons"));
+        assert!(!matcher.pattern.is_match("unreasonable"));
+        std::fs::write(
+            &pack,
+            "dictionaries = [\"words.dic\"]\n[pack]\nid = \"p\"\n[[metric]]\nid = \"m\"\n\
+             [[rule]]\nid = \"a\"\nmetric = \"m\"\nkind = \"existence\"\ncategories = [\"affect\"]\n",
+        )
+        .unwrap();
+        let m = Pack::from_file(&pack).unwrap_err().to_string();
+        assert!(m.contains("category `affect`"), "{m}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
