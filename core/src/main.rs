@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use lessons::config::Config;
 use lessons::report::{self, Format};
 use lessons::run::{self, PluginSources};
+use lessons::validate::{self as validation, Labels, Split};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,6 +70,23 @@ enum Command {
         #[arg(long, value_name = "PARENT", default_value = ".")]
         dir: PathBuf,
     },
+    /// Measure how far the scores agree with expert labels.
+    Validate {
+        /// The labels file: [reviews.<id>] tables of 0–4 levels per metric.
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        /// Which labelled reviews to validate on.
+        #[arg(long, value_enum, default_value = "all")]
+        split: Split,
+        /// A metric to validate (repeatable; default: every labelled metric).
+        #[arg(long = "metric", value_name = "M")]
+        metrics: Vec<String>,
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ValidationFormat,
+        /// Review files or folders (default: the labels file's folder).
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// The languages `lessons new-plugin` writes.
@@ -76,6 +94,13 @@ enum Command {
 enum PluginLang {
     Rust,
     C,
+}
+
+/// How `lessons validate` prints its figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ValidationFormat {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -89,6 +114,13 @@ fn main() -> ExitCode {
         Command::Plugins => plugins(&cli),
         Command::TestRules { packs } => test_rules(packs),
         Command::NewPlugin { name, lang, dir } => new_plugin(name, *lang, dir),
+        Command::Validate {
+            labels,
+            split,
+            metrics,
+            format,
+            paths,
+        } => validate(&cli, labels, *split, metrics, *format, paths),
     };
     match outcome {
         Ok(code) => code,
@@ -305,5 +337,47 @@ fn new_plugin(name: &str, lang: PluginLang, parent: &Path) -> Result<ExitCode> {
         "score:     lessons score REVIEWS --plugins {}",
         made.dir.join(&made.library).display()
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The top-level entry point for `lessons validate`.
+fn validate(
+    cli: &Cli,
+    labels: &Path,
+    split: Split,
+    metrics: &[String],
+    format: ValidationFormat,
+    paths: &[PathBuf],
+) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let labels = Labels::read(labels)?;
+    let mut options = validation::Options {
+        split,
+        metrics: metrics.to_vec(),
+        threshold: config.verdict.threshold,
+    };
+    options.metrics = options.chosen_metrics(&labels)?;
+    let paths = if paths.is_empty() {
+        let folder = labels.path.parent().filter(|d| !d.as_os_str().is_empty());
+        vec![folder.unwrap_or(Path::new(".")).to_path_buf()]
+    } else {
+        paths.to_vec()
+    };
+    let plugins = run::prepare_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+    );
+    for refused in &plugins.refused {
+        eprintln!("lessons: plugin refused: {refused}");
+    }
+    let result = validation::run(&labels, &paths, &options, &plugins, &config)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ValidationFormat::Text => validation::write_text(&result, &mut out)?,
+        ValidationFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &result)?;
+            writeln!(out)?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -191,13 +191,15 @@ pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
             Err(skip) => skipped.push(skip),
         }
     }
-    Batch {
+    let mut batch = Batch {
         tool: Tool::this(),
         plugins: plugins.records(),
         reviews,
         skipped,
         refused_plugins: plugins.refusals(),
-    }
+    };
+    crate::recurrence::discount(&mut batch, config);
+    batch
 }
 
 /// Reads and scores one file.
