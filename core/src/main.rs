@@ -235,8 +235,10 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
         &PluginSources::beside_executable(cli.plugin_dirs.clone()),
     );
     let mut out = std::io::stdout().lock();
+    let mut failed_to_create = 0;
     for p in &loaded {
-        let state = if config.plugin(&p.name).enabled {
+        let settings = config.plugin(&p.name);
+        let state = if settings.enabled {
             ""
         } else {
             " (disabled in the configuration)"
@@ -244,7 +246,20 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
         writeln!(out, "{} {}{state}", p.name, p.version)?;
         writeln!(out, "  path:    {}", p.path.display())?;
         writeln!(out, "  sha256:  {}", p.sha256)?;
-        for m in &p.metrics {
+        // An instance made with the configured settings shows the metrics a
+        // run would score: a rule pack's metrics are only known then.
+        let mut metrics = p.metrics.clone();
+        if settings.enabled {
+            let json = serde_json::to_value(&settings.settings).unwrap_or_default();
+            match lessons::plugin::Instance::create(p.clone(), &json) {
+                Ok(instance) => metrics = instance.metrics.clone(),
+                Err(e) => {
+                    failed_to_create += 1;
+                    writeln!(out, "  refused: {e}")?;
+                }
+            }
+        }
+        for m in &metrics {
             writeln!(
                 out,
                 "  metric:  {} [{}, {}] {}",
@@ -261,7 +276,7 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
             "no plugins found; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
         )?;
     }
-    Ok(if refused.is_empty() {
+    Ok(if refused.is_empty() && failed_to_create == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_PARTIAL)

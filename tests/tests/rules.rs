@@ -134,4 +134,12 @@ fn a_configured_pack_scores_beside_the_bundled_one_and_silent_rules_are_named() 
         "{message}"
     );
     assert!(!message.contains("mine.should_have "), "{message}");
+
+    let listing = lessons(&["--config", config.to_str().unwrap(), "plugins"]);
+    assert!(
+        stdout(&listing)
+            .contains("metric:  mine_counterfactual [0, 100] hindsight counterfactuals"),
+        "`lessons plugins` lists the configured pack's metrics:\n{}",
+        stdout(&listing)
+    );
 }
