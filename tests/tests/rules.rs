@@ -143,3 +143,51 @@ fn a_configured_pack_scores_beside_the_bundled_one_and_silent_rules_are_named() 
         stdout(&listing)
     );
 }
+
+#[test]
+fn a_c_plugin_from_new_plugin_builds_with_make_and_scores() {
+    let dir = scratch("new-plugin-c");
+    let made = lessons(&[
+        "new-plugin",
+        "why_c",
+        "--lang",
+        "c",
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let project = dir.join("why_c");
+    let built = std::process::Command::new("make")
+        .current_dir(&project)
+        .output()
+        .expect("make runs (install make and a C compiler)");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let library = project.join("libwhy_c.so");
+    let output = lessons(&[
+        "score",
+        "reviews",
+        "--plugins",
+        library.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let batch: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reviews = batch["reviews"].as_array().unwrap();
+    assert!(reviews.iter().all(|r| r["scores"]["why_c"].is_number()));
+    assert!(
+        reviews
+            .iter()
+            .any(|r| r["scores"]["why_c"].as_f64().unwrap() > 0.0)
+    );
+    assert!(
+        reviews
+            .iter()
+            .flat_map(|r| r["evidence"].as_array().unwrap())
+            .any(|e| e["rule"] == "why_c.because")
+    );
+}
