@@ -47,12 +47,19 @@ pub struct Config {
     pub plugins: BTreeMap<String, PluginConfig>,
     /// The batch step that discounts lessons most reviews in a batch share.
     pub recurrence: RecurrenceRule,
+    /// How plugins are run in worker processes.
+    pub isolation: IsolationConfig,
     /// The folder the configuration came from; paths are relative to it.
     #[serde(skip)]
     pub base: PathBuf,
     /// The file the configuration came from, if any.
     #[serde(skip)]
     pub source: Option<PathBuf>,
+    /// The sha256 of the configuration's text (of the empty text for the
+    /// built-in defaults, which an empty file also means): recorded in every
+    /// output so that a result can be reproduced, and part of the resume key.
+    #[serde(skip)]
+    pub sha256: String,
 }
 
 /// The rule that decides `adds_real_learning`.
@@ -105,6 +112,33 @@ pub struct PluginConfig {
     pub weight: f64,
     /// Handed to the plugin's `create` as a JSON object.
     pub settings: toml::Table,
+    /// The library's expected sha256; a library with another hash is refused.
+    pub sha256: Option<String>,
+}
+
+/// The `[isolation]` table: the bounds on each plugin's worker processes.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct IsolationConfig {
+    /// Wall-clock seconds a plugin may take over one review.
+    pub timeout_seconds: f64,
+    /// Crashes or timeouts in a row after which a plugin is disabled for the run.
+    pub max_failures: u32,
+    /// Address space of a worker in MiB (RLIMIT_AS); 0 for no limit.
+    pub memory_mb: u64,
+    /// CPU seconds a plugin may use per review (RLIMIT_CPU); 0 for no limit.
+    pub cpu_seconds: u64,
+}
+
+impl Default for IsolationConfig {
+    fn default() -> IsolationConfig {
+        IsolationConfig {
+            timeout_seconds: 60.0,
+            max_failures: 3,
+            memory_mb: 4096,
+            cpu_seconds: 120,
+        }
+    }
 }
 
 impl Default for Config {
@@ -116,8 +150,10 @@ impl Default for Config {
             learning_index: default_learning_index(),
             plugins: BTreeMap::new(),
             recurrence: RecurrenceRule::default(),
+            isolation: IsolationConfig::default(),
             base: PathBuf::from("."),
             source: None,
+            sha256: sha256_of_text(""),
         }
     }
 }
@@ -145,6 +181,7 @@ impl Default for PluginConfig {
             enabled: true,
             weight: 1.0,
             settings: toml::Table::new(),
+            sha256: None,
         }
     }
 }
@@ -198,8 +235,9 @@ impl Config {
 
     /// Parses configuration text; the error names the key and the line.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
         config.check()?;
+        config.sha256 = sha256_of_text(text);
         Ok(config)
     }
 
@@ -223,6 +261,19 @@ impl Config {
                 "plugins.{name}.weight must be a number of 0 or more"
             ));
         }
+        let timeout = self.isolation.timeout_seconds;
+        if !(timeout.is_finite() && timeout > 0.0) {
+            return Err("isolation.timeout_seconds must be a number above 0".into());
+        }
+        if let Some((name, _)) = self.plugins.iter().find(|(_, p)| {
+            p.sha256
+                .as_ref()
+                .is_some_and(|h| h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()))
+        }) {
+            return Err(format!(
+                "plugins.{name}.sha256 must be 64 hexadecimal digits (as `lessons plugins` prints)"
+            ));
+        }
         Ok(())
     }
 
@@ -235,6 +286,11 @@ impl Config {
     pub fn plugin(&self, name: &str) -> PluginConfig {
         self.plugins.get(name).cloned().unwrap_or_default()
     }
+}
+
+fn sha256_of_text(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
 /// toml's messages span several lines with a caret diagram; keep the facts
@@ -277,6 +333,21 @@ mod tests {
     fn a_wrong_type_names_the_line() {
         let err = Config::parse("[plugins.handwringing]\nweight = \"heavy\"\n").unwrap_err();
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_file_and_the_defaults_have_the_same_hash_and_an_edit_changes_it() {
+        let empty = Config::parse("").unwrap();
+        assert_eq!(empty.sha256, Config::default().sha256);
+        assert_eq!(empty.sha256.len(), 64);
+        let edited = Config::parse("[verdict]\nthreshold = 70\n").unwrap();
+        assert_ne!(edited.sha256, empty.sha256);
+    }
+
+    #[test]
+    fn a_malformed_pin_is_refused_naming_the_plugin() {
+        let err = Config::parse("[plugins.handwringing]\nsha256 = \"abc\"\n").unwrap_err();
+        assert!(err.contains("plugins.handwringing.sha256"), "{err}");
     }
 
     #[test]

@@ -27,9 +27,10 @@ pub fn silent_rules(batch: &Batch, plugins: &Plugins) -> Vec<SilentRule> {
         .map(|e| (e.plugin.as_str(), e.rule.as_str()))
         .collect();
     let mut silent = Vec::new();
-    for (instance, _) in &plugins.instances {
-        let plugin = instance.plugin.name.as_str();
-        for metric in &instance.metrics {
+    for (runner, _) in &plugins.instances {
+        let summary = runner.summary();
+        let plugin = summary.name.as_str();
+        for metric in &summary.metrics {
             for rule in &metric.rules {
                 if !fired.contains(&(plugin, rule.as_str())) {
                     silent.push(SilentRule {

@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod discover;
 pub mod document;
 pub mod ingest;
+pub mod journal;
 pub mod plugin;
 pub mod recurrence;
 pub mod report;

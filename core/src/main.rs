@@ -3,9 +3,12 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use lessons::batch::{Batch, Tool};
 use lessons::config::Config;
+use lessons::journal::Journal;
+use lessons::plugin::worker::{WorkerSettings, serve};
 use lessons::report::{self, Format};
-use lessons::run::{self, PluginSources};
+use lessons::run::{self, Execution, PluginSources};
 use lessons::validate::{self as validation, Labels, Split};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,6 +52,14 @@ enum Command {
         /// Write the report to this file instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// With `--format jsonl -o FILE`: keep the results already in FILE
+        /// and score only the reviews it does not have.
+        #[arg(long)]
+        resume: bool,
+        /// Run plugins inside this process: faster, but a plugin that
+        /// crashes or hangs takes the whole batch with it.
+        #[arg(long)]
+        in_process: bool,
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
@@ -87,6 +98,12 @@ enum Command {
         /// Review files or folders (default: the labels file's folder).
         paths: Vec<PathBuf>,
     },
+    /// Internal: serve one plugin to a `lessons score` process over pipes.
+    #[command(name = "__worker", hide = true)]
+    Worker {
+        #[arg(long, value_name = "LIBRARY")]
+        plugin: PathBuf,
+    },
 }
 
 /// The languages `lessons new-plugin` writes.
@@ -103,6 +120,15 @@ enum ValidationFormat {
     Json,
 }
 
+/// What `lessons score` was asked to do.
+struct ScoreRequest<'a> {
+    paths: &'a [PathBuf],
+    format: Format,
+    output: Option<&'a Path>,
+    resume: bool,
+    in_process: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
@@ -110,7 +136,18 @@ fn main() -> ExitCode {
             paths,
             format,
             output,
-        } => score(&cli, paths, *format, output.as_deref()),
+            resume,
+            in_process,
+        } => score(
+            &cli,
+            &ScoreRequest {
+                paths,
+                format: *format,
+                output: output.as_deref(),
+                resume: *resume,
+                in_process: *in_process,
+            },
+        ),
         Command::Plugins => plugins(&cli),
         Command::TestRules { packs } => test_rules(packs),
         Command::NewPlugin { name, lang, dir } => new_plugin(name, *lang, dir),
@@ -121,6 +158,7 @@ fn main() -> ExitCode {
             format,
             paths,
         } => validate(&cli, labels, *split, metrics, *format, paths),
+        Command::Worker { plugin } => worker(plugin),
     };
     match outcome {
         Ok(code) => code,
@@ -137,11 +175,22 @@ fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 /// The top-level entry point for `lessons score`.
-fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) -> Result<ExitCode> {
+fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
     let config = load_config(cli)?;
+    let streamed = request.format == Format::Jsonl;
+    if request.resume && !(streamed && request.output.is_some()) {
+        anyhow::bail!("--resume needs --format jsonl -o FILE: only that output can be resumed");
+    }
+    let execution = if request.in_process {
+        Execution::InProcess
+    } else {
+        let program = std::env::current_exe().context("cannot find the lessons binary")?;
+        Execution::Isolated(WorkerSettings::new(program, &config.isolation))
+    };
     let plugins = run::prepare_plugins(
         &config,
         &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &execution,
     );
     for refused in &plugins.refused {
         eprintln!("lessons: plugin refused: {refused}");
@@ -151,19 +200,25 @@ fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) ->
             "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
         );
     }
-    let batch = run::score(paths, &plugins, &config);
-    let metrics = plugins.metric_ids();
-    let mut rendered = Vec::new();
-    report::write(&batch, format, &metrics, &mut rendered)?;
-    match output {
-        Some(path) => write_atomically(path, &rendered)?,
-        None => std::io::stdout()
-            .write_all(&rendered)
-            .context("cannot write to standard output")?,
-    }
+    let batch = if streamed {
+        score_streaming(request, &plugins, &config)?
+    } else {
+        let batch = run::score(request.paths, &plugins, &config);
+        let mut rendered = Vec::new();
+        report::write(&batch, request.format, &plugins.metric_ids(), &mut rendered)?;
+        match request.output {
+            Some(path) => write_atomically(path, &rendered)?,
+            None => std::io::stdout()
+                .write_all(&rendered)
+                .context("cannot write to standard output")?,
+        }
+        batch
+    };
     say_what_was_missed(&batch);
     say_which_rules_were_silent(&batch, &plugins);
-    let partial = !batch.skipped.is_empty() || batch.reviews.iter().any(|r| !r.errors.is_empty());
+    let partial = !batch.skipped.is_empty()
+        || !batch.disabled_plugins.is_empty()
+        || batch.reviews.iter().any(|r| !r.errors.is_empty());
     Ok(if partial {
         ExitCode::from(EXIT_PARTIAL)
     } else {
@@ -171,14 +226,62 @@ fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) ->
     })
 }
 
+/// JSON Lines: each review written and flushed as it finishes, to a file that
+/// `--resume` can pick up after a killed run, or to standard output.
+fn score_streaming(
+    request: &ScoreRequest,
+    plugins: &run::Plugins,
+    config: &Config,
+) -> Result<Batch> {
+    let journal = match request.output {
+        Some(path) => {
+            let (journal, found) = Journal::open(
+                path,
+                request.resume,
+                Tool::this(),
+                &config.sha256,
+                plugins.records(),
+            )?;
+            if request.resume {
+                eprintln!(
+                    "lessons: resuming {}: {} review(s) already scored{}{}",
+                    path.display(),
+                    found.reusable,
+                    if found.stale > 0 {
+                        format!(
+                            "; {} line(s) from a run with other plugins, settings or version are kept but not reused",
+                            found.stale
+                        )
+                    } else {
+                        String::new()
+                    },
+                    if found.cut_bytes > 0 {
+                        "; a line cut short by the interrupted run was removed"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            journal
+        }
+        None => Journal::stdout(Tool::this(), &config.sha256, plugins.records()),
+    };
+    let batch = run::score_with(request.paths, plugins, config, &journal);
+    journal.finish()?;
+    Ok(batch)
+}
+
 /// Never silent: when nothing was scored, or something was skipped, say so on
 /// stderr even when the report went to a file.
-fn say_what_was_missed(batch: &lessons::batch::Batch) {
+fn say_what_was_missed(batch: &Batch) {
     if batch.reviews.is_empty() && batch.skipped.is_empty() {
         eprintln!(
             "lessons: no reviews found; lessons reads {} files; check the paths",
             lessons::ingest::EXTENSIONS.join(", ")
         );
+    }
+    for disabled in &batch.disabled_plugins {
+        eprintln!("lessons: plugin {} {}", disabled.name, disabled.reason);
     }
     if !batch.skipped.is_empty() {
         eprintln!("lessons: {} file(s) skipped:", batch.skipped.len());
@@ -225,6 +328,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&temporary, path)
         .with_context(|| format!("cannot move the report into {}", path.display()))?;
     Ok(())
+}
+
+/// The top-level entry point for `lessons __worker`: a worker process that
+/// serves one plugin to `lessons score` (see `plugin::worker`).
+fn worker(plugin: &Path) -> Result<ExitCode> {
+    serve::serve(plugin)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The top-level entry point for `lessons plugins`.
@@ -381,6 +491,7 @@ fn validate(
     let plugins = run::prepare_plugins(
         &config,
         &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &Execution::InProcess,
     );
     for refused in &plugins.refused {
         eprintln!("lessons: plugin refused: {refused}");

@@ -128,6 +128,9 @@ mod tests {
             reviews,
             skipped: Vec::new(),
             refused_plugins: Vec::new(),
+            config_sha256: String::new(),
+            disabled_plugins: Vec::new(),
+            already_done: Vec::new(),
         }
     }
 

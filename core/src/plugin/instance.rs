@@ -1,7 +1,7 @@
 //! Calling a loaded plugin: one instance per plugin per run, created with the
 //! plugin's settings, scoring documents through host-owned output buffers.
 
-use super::load::{LoadError, MetricInfo, Plugin, check_metrics};
+use super::load::{LoadError, MetricInfo, Plugin, PluginSummary, check_metrics};
 use super::validate::{self, Validated};
 use crate::document::Document;
 use lessons_plugin::abi::{self, Sink, StrRef};
@@ -155,13 +155,24 @@ impl Instance {
         check_metrics(metrics).map(Some).map_err(bad)
     }
 
-    /// The metric with this id, if this instance declares it.
-    pub fn metric(&self, id: &str) -> Option<&MetricInfo> {
-        self.metrics.iter().find(|m| m.id == id)
+    /// The plugin as the rest of the host sees it, with this instance's
+    /// metrics: what a worker reports in its `Hello`.
+    pub fn summary(&self) -> PluginSummary {
+        PluginSummary {
+            metrics: self.metrics.clone(),
+            ..self.plugin.summary()
+        }
     }
 
     /// Scores one document and validates the result.
     pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
+        let raw = self.call(document);
+        interpret(raw, &self.metrics, document)
+    }
+
+    /// Calls the plugin's `score` and keeps what it wrote, unchecked. A
+    /// worker process sends this back to the host, which interprets it.
+    pub fn call(&self, document: &Document) -> RawOutput {
         let view = document.view();
         let mut out = Buffer::new(MAX_OUTPUT_BYTES);
         let mut err = Buffer::new(MAX_ERROR_BYTES);
@@ -174,17 +185,43 @@ impl Instance {
             // for the whole call.
             unsafe { (self.plugin.score)(self.handle, &view, out.sink(), err.sink()) }
         };
-        if out.overflowed || status == abi::STATUS_OUTPUT_TOO_LARGE {
-            return Err(ScoreError::new(
-                "output_too_large",
-                format!("the plugin wrote more than {MAX_OUTPUT_BYTES} bytes for one review"),
-            ));
+        RawOutput {
+            status,
+            overflowed: out.overflowed,
+            error: err.text(),
+            output: out.bytes,
         }
-        if status != abi::STATUS_OK {
-            return Err(ScoreError::new(status_name(status), err.text()));
-        }
-        validate::report(&self.metrics, document, &out.bytes)
     }
+}
+
+/// What a plugin's `score` wrote for one document, before any check.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawOutput {
+    pub status: u32,
+    /// The plugin tried to write more than [`MAX_OUTPUT_BYTES`].
+    pub overflowed: bool,
+    pub error: String,
+    pub output: Vec<u8>,
+}
+
+/// Turns a raw output into a validated result or the reason there is none.
+/// The same function serves in-process and worker runs, so both give the
+/// same scores.
+pub fn interpret(
+    raw: RawOutput,
+    metrics: &[MetricInfo],
+    document: &Document,
+) -> Result<Validated, ScoreError> {
+    if raw.overflowed || raw.status == abi::STATUS_OUTPUT_TOO_LARGE {
+        return Err(ScoreError::new(
+            "output_too_large",
+            format!("the plugin wrote more than {MAX_OUTPUT_BYTES} bytes for one review"),
+        ));
+    }
+    if raw.status != abi::STATUS_OK {
+        return Err(ScoreError::new(status_name(raw.status), raw.error));
+    }
+    validate::report(metrics, document, &raw.output)
 }
 
 impl Drop for Instance {

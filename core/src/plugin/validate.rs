@@ -24,8 +24,7 @@ pub struct Validated {
     pub warnings: Vec<String>,
 }
 
-/// Validates the raw bytes a plugin wrote for `document`, against the metrics
-/// its instance declared.
+/// Validates the raw bytes a plugin wrote for `document`.
 pub fn report(
     metrics: &[MetricInfo],
     document: &Document,
@@ -74,12 +73,8 @@ pub fn report(
     })
 }
 
-fn declared<'m>(metrics: &'m [MetricInfo], id: &str) -> Option<&'m MetricInfo> {
-    metrics.iter().find(|m| m.id == id)
-}
-
 fn check_score(metrics: &[MetricInfo], metric: &str, value: f64) -> Result<(), ScoreError> {
-    let Some(declared) = declared(metrics, metric) else {
+    let Some(declared) = metrics.iter().find(|m| m.id == metric) else {
         return Err(ScoreError::new(
             "undeclared_metric",
             format!("the plugin scored `{metric}`, which it does not declare"),
@@ -108,7 +103,7 @@ fn check_evidence(
     document: &Document,
     e: &Evidence,
 ) -> Result<(), ScoreError> {
-    if declared(metrics, &e.metric).is_none() {
+    if !metrics.iter().any(|m| m.id == e.metric) {
         return Err(ScoreError::new(
             "undeclared_metric",
             format!(
