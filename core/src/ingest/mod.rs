@@ -15,7 +15,7 @@ mod odt;
 pub mod outline;
 pub mod pdf;
 pub mod structure;
-pub mod text;
+mod text;
 mod xml;
 
 use crate::document::Document;
