@@ -56,7 +56,7 @@ pub fn replacements(
 ) -> Vec<Replacement> {
     let mut found = direct_matches(text, rules);
     let learnt = learnt_aliases(text, &found, rules);
-    found.extend(alias_matches(text, &learnt));
+    found.extend(alias_matches(text, &learnt, rules));
     let found: Vec<Found> = without_overlaps(found)
         .into_iter()
         .filter(|f| !removed(&f.span))
@@ -146,7 +146,11 @@ fn learnt_aliases<'r>(
     rules: &Rules,
 ) -> Vec<(String, String, &'r IdentifierRule)> {
     let mut aliases: Vec<(String, String, &IdentifierRule)> = Vec::new();
-    for f in found.iter().filter(|f| f.rule.learn) {
+    let mut learnt: Vec<&Found> = found.iter().filter(|f| f.rule.learn).collect();
+    // Longest first, so that "Pryce" stands for "Connor Pryce" however the
+    // text first names him.
+    learnt.sort_by_key(|f| std::cmp::Reverse(f.key.split_whitespace().count()));
+    for f in learnt {
         let words = f
             .key
             .split(|c: char| c.is_whitespace() || c == '-')
@@ -181,17 +185,37 @@ fn proper_noun(text: &str, word: &str, rules: &Rules) -> bool {
 fn alias_matches<'r>(
     text: &str,
     aliases: &[(String, String, &'r IdentifierRule)],
+    rules: &Rules,
 ) -> Vec<Found<'r>> {
     let mut found = Vec::new();
     for (alias, key, rule) in aliases {
-        let pattern = Regex::new(&format!(r"\b{}\b", regex::escape(alias)))
-            .expect("an escaped literal is a valid pattern");
-        found.extend(pattern.find_iter(text).map(|m| Found {
-            span: m.range(),
-            rule,
-            key: key.clone(),
-            date: None,
-        }));
+        // A capitalised word just before a learnt surname is a first name
+        // ("Leah Barton" once "Ms Barton" is known), unless it is a title or
+        // an ordinary word.
+        let pattern = Regex::new(&format!(
+            r"\b(?:([A-Z][a-z]+)\s+)?{}\b",
+            regex::escape(alias)
+        ))
+        .expect("an escaped literal is a valid pattern");
+        for caps in pattern.captures_iter(text) {
+            let whole = caps.get(0).expect("group 0 always matches");
+            let start = match caps.get(1) {
+                Some(first) if proper_noun(text, first.as_str(), rules) => whole.start(),
+                Some(first) => {
+                    whole.start()
+                        + first.len()
+                        + (whole.as_str()[first.len()..].len()
+                            - whole.as_str()[first.len()..].trim_start().len())
+                }
+                None => whole.start(),
+            };
+            found.push(Found {
+                span: start..whole.end(),
+                rule,
+                key: key.clone(),
+                date: None,
+            });
+        }
     }
     found
 }

@@ -103,6 +103,7 @@ pub fn markdown(cases: &[CaseLog]) -> String {
                 Action::Removed(Unit::Sentence) => "removed sentence".to_string(),
                 Action::Removed(Unit::Paragraph) => "removed paragraph".to_string(),
                 Action::Removed(Unit::Section) => "removed section".to_string(),
+                Action::Removed(Unit::Heading) => "removed heading".to_string(),
                 Action::Replaced => {
                     format!("replaced → {}", e.replacement.as_deref().unwrap_or(""))
                 }

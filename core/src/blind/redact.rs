@@ -5,7 +5,9 @@
 use super::log::{Action, Entry};
 use super::rules::{Rules, Scope, Unit};
 use crate::document::Document;
+use regex::Regex;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// What outcome blinding decided for one document: byte ranges to remove
 /// (sorted, disjoint) and the log of each decision.
@@ -42,9 +44,11 @@ pub fn outcome_passages(document: &Document, rules: &Rules) -> Removals {
             continue;
         };
         let range = match rule.remove {
-            Unit::Sentence => span,
+            Unit::Sentence => without_paragraph_number(&document.text, span),
             Unit::Paragraph => paragraph_span(document, sentence.paragraph as usize),
-            Unit::Section => section_with_subsections(document, sentence.section as usize),
+            Unit::Section | Unit::Heading => {
+                section_with_subsections(document, sentence.section as usize)
+            }
         };
         removals.entries.push(Entry::new(
             document,
@@ -100,6 +104,18 @@ fn section_removals(
     ranges
 }
 
+/// A sentence without the paragraph number it opens with ("3.7 "), so the
+/// numbering of what is kept still runs.
+fn without_paragraph_number(text: &str, span: Range<usize>) -> Range<usize> {
+    let number = PARAGRAPH_NUMBER
+        .find(&text[span.clone()])
+        .map_or(0, |m| m.end());
+    span.start + number..span.end
+}
+
+static PARAGRAPH_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}(?:\.\d{1,3})+\s+").expect("a valid pattern"));
+
 fn covered(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
     ranges
         .iter()
@@ -127,8 +143,9 @@ fn section_with_subsections(document: &Document, index: usize) -> Range<usize> {
     section.span.start as usize..end
 }
 
-/// Paragraphs left with no words once their sentences are gone (a bare
-/// paragraph number such as "3.7"): they go too, so no stub is left behind.
+/// Paragraphs left with fewer than [`FEWEST_KEPT_WORDS`] words once their
+/// sentences are gone (a bare "3.7", or a label such as "Finding 2."): they go
+/// too, so no stub is left to hint at what was there.
 fn emptied_paragraphs(document: &Document, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     document
         .structure
@@ -136,20 +153,33 @@ fn emptied_paragraphs(document: &Document, ranges: &[Range<usize>]) -> Vec<Range
         .iter()
         .map(|p| p.span.start as usize..p.span.end as usize)
         .filter(|span| {
-            let lost_something = ranges
+            let cuts: Vec<&Range<usize>> = ranges
                 .iter()
-                .any(|r| r.start < span.end && span.start < r.end);
-            lost_something
-                && !span.clone().any(|i| {
-                    document.text.is_char_boundary(i)
-                        && !ranges.iter().any(|r| r.contains(&i))
-                        && document.text[i..]
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_alphabetic)
-                })
+                .filter(|r| r.start < span.end && span.start < r.end)
+                .collect();
+            !cuts.is_empty() && kept_words(&document.text, span, &cuts) < FEWEST_KEPT_WORDS
         })
         .collect()
+}
+
+/// A paragraph with fewer words than this left is removed whole.
+const FEWEST_KEPT_WORDS: usize = 3;
+
+fn kept_words(text: &str, span: &Range<usize>, cuts: &[&Range<usize>]) -> usize {
+    let mut kept = String::new();
+    let mut at = span.start;
+    for cut in cuts {
+        if cut.start > at {
+            kept.push_str(&text[at..cut.start.min(span.end)]);
+        }
+        at = at.max(cut.end);
+    }
+    if at < span.end {
+        kept.push_str(&text[at..span.end]);
+    }
+    kept.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
 }
 
 /// Sorted, disjoint ranges.
@@ -212,7 +242,7 @@ mod tests {
             at = r.end;
         }
         kept.push_str(&text[at..]);
-        (removed, kept)
+        (removed, kept.replace("  ", " "))
     }
 
     #[test]
@@ -247,5 +277,12 @@ mod tests {
         let (_, kept) = removed_text(text);
         assert!(!kept.contains("3.7"), "{kept}");
         assert!(kept.contains("3.6") && kept.contains("3.8"));
+    }
+
+    #[test]
+    fn a_paragraph_keeps_its_number_when_its_first_sentence_goes() {
+        let text = "# Review\n\n## 3. Events\n\n3.7 The child died in hospital. The GP had seen him for a rash.\n";
+        let (_, kept) = removed_text(text);
+        assert!(kept.contains("3.7 The GP had seen him"), "{kept}");
     }
 }

@@ -38,6 +38,8 @@ pub enum Unit {
     Sentence,
     Paragraph,
     Section,
+    /// A heading line alone (for heading rules): a dated subtitle, say.
+    Heading,
 }
 
 /// Where an outcome rule looks.
