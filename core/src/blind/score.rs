@@ -59,6 +59,19 @@ impl Pairs {
 /// Scores keyed by plugin, then metric.
 pub type Scores = BTreeMap<String, BTreeMap<String, f64>>;
 
+/// Evidence counted by plugin, then the rule that fired: which cues a text
+/// gave each plugin.
+pub type Cues = BTreeMap<String, BTreeMap<String, usize>>;
+
+/// One plugin's one rule (cue), counted over every case both ways.
+#[derive(Clone, Debug, Serialize)]
+pub struct CueChange {
+    pub plugin: String,
+    pub rule: String,
+    pub unblinded: usize,
+    pub blinded: usize,
+}
+
 /// One case, scored both ways.
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseScores {
@@ -69,6 +82,8 @@ pub struct CaseScores {
     pub blinded_path: PathBuf,
     pub blinded: Scores,
     pub unblinded: Scores,
+    pub blinded_cues: Cues,
+    pub unblinded_cues: Cues,
     /// Plugins that failed on this case, and files that could not be read.
     pub problems: Vec<String>,
 }
@@ -97,6 +112,9 @@ pub struct BlindScore {
     pub pairs_file: Option<PathBuf>,
     pub pairs: Vec<Pair>,
     pub metrics: Vec<MetricFigures>,
+    /// The cues each plugin found, summed over the cases, largest change first:
+    /// a cue that vanishes when the outcome is hidden was fed by the outcome.
+    pub cues: Vec<CueChange>,
     pub cases: Vec<CaseScores>,
     /// Pairs naming a case the key does not hold, and the like.
     pub problems: Vec<String>,
@@ -138,6 +156,7 @@ pub fn score(
         }
     }
     let metrics = figures(&cases, &pairs);
+    let cues = cue_changes(&cases);
     Ok(BlindScore {
         tool: Tool::this(),
         plugins: plugins.records(),
@@ -145,6 +164,7 @@ pub fn score(
         pairs_file,
         pairs,
         metrics,
+        cues,
         cases,
         problems,
     })
@@ -163,8 +183,8 @@ fn score_case(
     plugins: &Plugins,
 ) -> CaseScores {
     let mut problems = Vec::new();
-    let blinded = read_and_score(&blinded_path, plugins, &mut problems);
-    let unblinded = read_and_score(&original, plugins, &mut problems);
+    let (blinded, blinded_cues) = read_and_score(&blinded_path, plugins, &mut problems);
+    let (unblinded, unblinded_cues) = read_and_score(&original, plugins, &mut problems);
     CaseScores {
         code: code.to_string(),
         case: original
@@ -174,25 +194,32 @@ fn score_case(
         blinded_path,
         blinded,
         unblinded,
+        blinded_cues,
+        unblinded_cues,
         problems,
     }
 }
 
-fn read_and_score(path: &Path, plugins: &Plugins, problems: &mut Vec<String>) -> Scores {
+fn read_and_score(path: &Path, plugins: &Plugins, problems: &mut Vec<String>) -> (Scores, Cues) {
     match ingest::read(path) {
         Ok(document) => scores_of(&document, plugins, problems),
         Err(e) => {
             problems.push(e.to_string());
-            Scores::new()
+            (Scores::new(), Cues::new())
         }
     }
 }
 
-fn scores_of(document: &Document, plugins: &Plugins, problems: &mut Vec<String>) -> Scores {
+fn scores_of(document: &Document, plugins: &Plugins, problems: &mut Vec<String>) -> (Scores, Cues) {
     let mut scores = Scores::new();
+    let mut cues = Cues::new();
     for (instance, _) in &plugins.instances {
         match instance.score(document) {
             Ok(validated) => {
+                let counted = cues.entry(instance.plugin.name.clone()).or_default();
+                for e in &validated.evidence {
+                    *counted.entry(e.rule.clone()).or_insert(0) += 1;
+                }
                 scores.insert(instance.plugin.name.clone(), validated.scores);
             }
             Err(e) => problems.push(format!(
@@ -204,7 +231,36 @@ fn scores_of(document: &Document, plugins: &Plugins, problems: &mut Vec<String>)
             )),
         }
     }
-    scores
+    (scores, cues)
+}
+
+fn cue_changes(cases: &[CaseScores]) -> Vec<CueChange> {
+    let mut totals: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    for case in cases {
+        for (cues, blinded) in [(&case.unblinded_cues, false), (&case.blinded_cues, true)] {
+            for (plugin, rules) in cues {
+                for (rule, n) in rules {
+                    let entry = totals.entry((plugin.clone(), rule.clone())).or_default();
+                    if blinded {
+                        entry.1 += n;
+                    } else {
+                        entry.0 += n;
+                    }
+                }
+            }
+        }
+    }
+    let mut changes: Vec<CueChange> = totals
+        .into_iter()
+        .map(|((plugin, rule), (unblinded, blinded))| CueChange {
+            plugin,
+            rule,
+            unblinded,
+            blinded,
+        })
+        .collect();
+    changes.sort_by_key(|c| std::cmp::Reverse(c.unblinded.abs_diff(c.blinded)));
+    changes
 }
 
 /// Every (plugin, metric) scored on any case, with its figures.

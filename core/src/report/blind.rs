@@ -31,6 +31,9 @@ pub fn write(
     }
 }
 
+/// How many of the cues that moved the table lists.
+const CUES_SHOWN: usize = 10;
+
 fn table(result: &BlindScore, out: &mut dyn Write) -> Result<(), ReportError> {
     let mut table = Table::new();
     table
@@ -75,6 +78,25 @@ fn table(result: &BlindScore, out: &mut dyn Write) -> Result<(), ReportError> {
             out,
             "No pairs file: accuracy needs one; name it with --pairs FILE (see reviews/blind/pairs.toml)."
         )?,
+    }
+    let moved: Vec<_> = result
+        .cues
+        .iter()
+        .filter(|c| c.blinded != c.unblinded)
+        .take(CUES_SHOWN)
+        .collect();
+    if !moved.is_empty() {
+        writeln!(
+            out,
+            "Cues that moved most when the outcome was hidden (evidence count, original → blinded):"
+        )?;
+        for c in moved {
+            writeln!(
+                out,
+                "  {} {}: {} → {}",
+                c.plugin, c.rule, c.unblinded, c.blinded
+            )?;
+        }
     }
     for problem in result
         .problems
