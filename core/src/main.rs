@@ -71,7 +71,7 @@ struct BlindArgs {
     /// The key file, code → original: written when blinding, read when scoring (default: DIR.key.toml beside the folder).
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
-    /// The redaction log (default: DIR.redactions.md beside the folder).
+    /// The redaction log: Markdown, or JSON if the name ends in .json (default: DIR.redactions.md beside the folder).
     #[arg(long, value_name = "FILE", conflicts_with = "score")]
     log: Option<PathBuf>,
     /// More blinding rules, added to the bundled ones (repeatable; same shape as core/src/blind/rules.toml).

@@ -314,15 +314,16 @@ impl Date {
         Date { month, year }
     }
 
-    /// "March of Year 2", "Year 1", or "March".
+    /// "March [Year 2]", "[Year 1]", or "March". The brackets keep a case
+    /// year apart from a school year ("Year 9").
     fn generalised(self, base_year: Option<i32>) -> String {
         let year = self
             .year
             .zip(base_year)
-            .map(|(y, base)| format!("Year {}", y - base + 1));
+            .map(|(y, base)| format!("[Year {}]", y - base + 1));
         let month = self.month.map(|m| MONTHS[m - 1]);
         match (month, year) {
-            (Some(m), Some(y)) => format!("{m} of {y}"),
+            (Some(m), Some(y)) => format!("{m} {y}"),
             (None, Some(y)) => y,
             (Some(m), None) => m.to_string(),
             (None, None) => "[date]".to_string(),
@@ -390,7 +391,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "Born May of Year 1. Seen on March of Year 2 and September of Year 2. Closed in Year 3. Reviewed on June."
+            "Born May [Year 1]. Seen on March [Year 2] and September [Year 2]. Closed in [Year 3]. Reviewed on June."
         );
     }
 

@@ -261,8 +261,16 @@ pub fn write(blinding: &Blinding, to: &Destination) -> Result<(), BlindError> {
     }
     key.write(&to.key)?;
     let logs: Vec<CaseLog> = blinding.cases.iter().map(|c| c.log.clone()).collect();
-    std::fs::write(&to.log, log::markdown(&logs))
-        .map_err(io(&to.log, "writing the redaction log"))?;
+    let text = if to.log.extension().is_some_and(|e| e == "json") {
+        serde_json::to_string_pretty(&logs).map_err(|e| BlindError::Invalid {
+            path: to.log.clone(),
+            what: "redaction log",
+            message: e.to_string(),
+        })?
+    } else {
+        log::markdown(&logs)
+    };
+    std::fs::write(&to.log, text).map_err(io(&to.log, "writing the redaction log"))?;
     Ok(())
 }
 
