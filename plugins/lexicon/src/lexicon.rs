@@ -293,14 +293,14 @@ fn compile(file: CueFile) -> Result<Cue, LexiconError> {
     let mut alternatives: Vec<String> = Vec::new();
     alternatives.extend(file.phrases.iter().map(|p| phrase_pattern(p)));
     alternatives.extend(file.stems.iter().map(|p| phrase_pattern(p)));
-    alternatives.extend(file.regex.iter().cloned());
+    alternatives.extend(file.regex.iter().map(|r| ascii_word_boundaries(r)));
     if alternatives.is_empty() {
         return Err(LexiconError::Pattern {
             cue: file.id,
             message: "no phrases, stems or regex".into(),
         });
     }
-    let source = format!(r"(?i)\b(?:{})", alternatives.join("|"));
+    let source = format!(r"(?i){WORD_BOUNDARY}(?:{})", alternatives.join("|"));
     let pattern = Regex::new(&source).map_err(|e| LexiconError::Pattern {
         cue: file.id.clone(),
         message: e.to_string(),
@@ -329,6 +329,17 @@ fn kinds(cue: &str, names: &[String]) -> Result<Vec<SectionKind>, LexiconError> 
         .collect()
 }
 
+/// An ASCII word boundary. A Unicode `\b` makes the regex engine fall back
+/// from its lazy DFA to a much slower NFA simulation on any non-ASCII text
+/// (curly quotes are in every review), so cues use ASCII boundaries; words
+/// themselves still match Unicode letters.
+const WORD_BOUNDARY: &str = r"(?-u:\b)";
+
+/// A user's regex with its `\b`s made ASCII word boundaries.
+fn ascii_word_boundaries(regex: &str) -> String {
+    regex.replace(r"\b", WORD_BOUNDARY)
+}
+
 /// A phrase as a pattern: words match whole words, any run of white space
 /// matches any white space (text from PDFs breaks lines anywhere), a word
 /// ending in `*` matches any ending ("blam*" → blame, blamed, blaming), and
@@ -354,7 +365,7 @@ pub fn phrase_pattern(phrase: &str) -> String {
         .trim_end()
         .ends_with(|c: char| c.is_alphanumeric() || c == '*')
     {
-        format!(r"{body}\b")
+        format!(r"{body}{WORD_BOUNDARY}")
     } else {
         body
     }
