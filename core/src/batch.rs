@@ -10,11 +10,26 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, Serialize)]
 pub struct Batch {
     pub tool: Tool,
+    /// The sha256 of the configuration text (of the empty text for the
+    /// built-in defaults): with the tool version and the plugins' hashes, what
+    /// a reader needs to reproduce the run.
+    pub config_sha256: String,
     pub plugins: Vec<PluginRecord>,
     pub reviews: Vec<ReviewResult>,
     pub skipped: Vec<Skipped>,
     /// Plugins that were found but refused, with the reason and the fix.
     pub refused_plugins: Vec<RefusedPlugin>,
+    /// Plugins that failed too often in a row and were switched off mid-run.
+    pub disabled_plugins: Vec<DisabledPlugin>,
+    /// Reviews a resumed run found already done in its output, not scored again.
+    pub already_done: Vec<PathBuf>,
+}
+
+/// A plugin disabled for the rest of a run, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct DisabledPlugin {
+    pub name: String,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -3,11 +3,15 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use lessons::batch::{Batch, Tool};
 use lessons::blind::{self, Destination, rules::Rules};
 use lessons::config::Config;
+use lessons::journal::Journal;
+use lessons::plugin::worker::{WorkerSettings, serve};
 use lessons::report::blind::BlindFormat;
 use lessons::report::{self, Format};
-use lessons::run::{self, PluginSources};
+use lessons::run::{self, Execution, PluginSources};
+use lessons::validate::{self as validation, Labels, Split};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -48,6 +52,14 @@ enum Command {
         /// Write the report to this file instead of standard output.
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// With `--format jsonl -o FILE`: keep the results already in FILE
+        /// and score only the reviews it does not have.
+        #[arg(long)]
+        resume: bool,
+        /// Run plugins inside this process: faster, but a plugin that
+        /// crashes or hangs takes the whole batch with it.
+        #[arg(long)]
+        in_process: bool,
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
@@ -55,6 +67,45 @@ enum Command {
     /// places and dates replaced, files renamed to codes); with --score,
     /// measure how far each plugin's scores move when the outcome is hidden.
     Blind(BlindArgs),
+    /// Measure how far the scores agree with expert labels.
+    Validate {
+        /// The labels file: [reviews.<id>] tables of 0–4 levels per metric.
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        /// Which labelled reviews to validate on.
+        #[arg(long, value_enum, default_value = "all")]
+        split: Split,
+        /// A metric to validate (repeatable; default: every labelled metric).
+        #[arg(long = "metric", value_name = "M")]
+        metrics: Vec<String>,
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ValidationFormat,
+        /// Review files or folders (default: the labels file's folder).
+        paths: Vec<PathBuf>,
+    },
+    /// Internal: serve one plugin to a `lessons score` process over pipes.
+    #[command(name = "__worker", hide = true)]
+    Worker {
+        #[arg(long, value_name = "LIBRARY")]
+        plugin: PathBuf,
+    },
+}
+
+/// How `lessons validate` prints its figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ValidationFormat {
+    Text,
+    Json,
+}
+
+/// What `lessons score` was asked to do.
+struct ScoreRequest<'a> {
+    paths: &'a [PathBuf],
+    format: Format,
+    output: Option<&'a Path>,
+    resume: bool,
+    in_process: bool,
 }
 
 #[derive(clap::Args)]
@@ -95,12 +146,31 @@ fn main() -> ExitCode {
             paths,
             format,
             output,
-        } => score(&cli, paths, *format, output.as_deref()),
+            resume,
+            in_process,
+        } => score(
+            &cli,
+            &ScoreRequest {
+                paths,
+                format: *format,
+                output: output.as_deref(),
+                resume: *resume,
+                in_process: *in_process,
+            },
+        ),
         Command::Plugins => plugins(&cli),
         Command::Blind(args) => match &args.score {
             Some(panel) => blind_score(&cli, args, panel),
             None => blind(args),
         },
+        Command::Validate {
+            labels,
+            split,
+            metrics,
+            format,
+            paths,
+        } => validate(&cli, labels, *split, metrics, *format, paths),
+        Command::Worker { plugin } => worker(plugin),
     };
     match outcome {
         Ok(code) => code,
@@ -117,11 +187,22 @@ fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 /// The top-level entry point for `lessons score`.
-fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) -> Result<ExitCode> {
+fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
     let config = load_config(cli)?;
+    let streamed = request.format == Format::Jsonl;
+    if request.resume && !(streamed && request.output.is_some()) {
+        anyhow::bail!("--resume needs --format jsonl -o FILE: only that output can be resumed");
+    }
+    let execution = if request.in_process {
+        Execution::InProcess
+    } else {
+        let program = std::env::current_exe().context("cannot find the lessons binary")?;
+        Execution::Isolated(WorkerSettings::new(program, &config.isolation))
+    };
     let plugins = run::prepare_plugins(
         &config,
         &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &execution,
     );
     for refused in &plugins.refused {
         eprintln!("lessons: plugin refused: {refused}");
@@ -131,18 +212,24 @@ fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) ->
             "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
         );
     }
-    let batch = run::score(paths, &plugins, &config);
-    let metrics = plugins.metric_ids();
-    let mut rendered = Vec::new();
-    report::write(&batch, format, &metrics, &mut rendered)?;
-    match output {
-        Some(path) => write_atomically(path, &rendered)?,
-        None => std::io::stdout()
-            .write_all(&rendered)
-            .context("cannot write to standard output")?,
-    }
+    let batch = if streamed {
+        score_streaming(request, &plugins, &config)?
+    } else {
+        let batch = run::score(request.paths, &plugins, &config);
+        let mut rendered = Vec::new();
+        report::write(&batch, request.format, &plugins.metric_ids(), &mut rendered)?;
+        match request.output {
+            Some(path) => write_atomically(path, &rendered)?,
+            None => std::io::stdout()
+                .write_all(&rendered)
+                .context("cannot write to standard output")?,
+        }
+        batch
+    };
     say_what_was_missed(&batch);
-    let partial = !batch.skipped.is_empty() || batch.reviews.iter().any(|r| !r.errors.is_empty());
+    let partial = !batch.skipped.is_empty()
+        || !batch.disabled_plugins.is_empty()
+        || batch.reviews.iter().any(|r| !r.errors.is_empty());
     Ok(if partial {
         ExitCode::from(EXIT_PARTIAL)
     } else {
@@ -150,14 +237,62 @@ fn score(cli: &Cli, paths: &[PathBuf], format: Format, output: Option<&Path>) ->
     })
 }
 
+/// JSON Lines: each review written and flushed as it finishes, to a file that
+/// `--resume` can pick up after a killed run, or to standard output.
+fn score_streaming(
+    request: &ScoreRequest,
+    plugins: &run::Plugins,
+    config: &Config,
+) -> Result<Batch> {
+    let journal = match request.output {
+        Some(path) => {
+            let (journal, found) = Journal::open(
+                path,
+                request.resume,
+                Tool::this(),
+                &config.sha256,
+                plugins.records(),
+            )?;
+            if request.resume {
+                eprintln!(
+                    "lessons: resuming {}: {} review(s) already scored{}{}",
+                    path.display(),
+                    found.reusable,
+                    if found.stale > 0 {
+                        format!(
+                            "; {} line(s) from a run with other plugins, settings or version are kept but not reused",
+                            found.stale
+                        )
+                    } else {
+                        String::new()
+                    },
+                    if found.cut_bytes > 0 {
+                        "; a line cut short by the interrupted run was removed"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            journal
+        }
+        None => Journal::stdout(Tool::this(), &config.sha256, plugins.records()),
+    };
+    let batch = run::score_with(request.paths, plugins, config, &journal);
+    journal.finish()?;
+    Ok(batch)
+}
+
 /// Never silent: when nothing was scored, or something was skipped, say so on
 /// stderr even when the report went to a file.
-fn say_what_was_missed(batch: &lessons::batch::Batch) {
+fn say_what_was_missed(batch: &Batch) {
     if batch.reviews.is_empty() && batch.skipped.is_empty() {
         eprintln!(
             "lessons: no reviews found; lessons reads {} files; check the paths",
             lessons::ingest::EXTENSIONS.join(", ")
         );
+    }
+    for disabled in &batch.disabled_plugins {
+        eprintln!("lessons: plugin {} {}", disabled.name, disabled.reason);
     }
     if !batch.skipped.is_empty() {
         eprintln!("lessons: {} file(s) skipped:", batch.skipped.len());
@@ -187,6 +322,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&temporary, path)
         .with_context(|| format!("cannot move the report into {}", path.display()))?;
     Ok(())
+}
+
+/// The top-level entry point for `lessons __worker`: a worker process that
+/// serves one plugin to `lessons score` (see `plugin::worker`).
+fn worker(plugin: &Path) -> Result<ExitCode> {
+    serve::serve(plugin)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The top-level entry point for `lessons plugins`.
@@ -228,6 +370,49 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_PARTIAL)
     })
+}
+
+/// The top-level entry point for `lessons validate`.
+fn validate(
+    cli: &Cli,
+    labels: &Path,
+    split: Split,
+    metrics: &[String],
+    format: ValidationFormat,
+    paths: &[PathBuf],
+) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let labels = Labels::read(labels)?;
+    let mut options = validation::Options {
+        split,
+        metrics: metrics.to_vec(),
+        threshold: config.verdict.threshold,
+    };
+    options.metrics = options.chosen_metrics(&labels)?;
+    let paths = if paths.is_empty() {
+        let folder = labels.path.parent().filter(|d| !d.as_os_str().is_empty());
+        vec![folder.unwrap_or(Path::new(".")).to_path_buf()]
+    } else {
+        paths.to_vec()
+    };
+    let plugins = run::prepare_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &Execution::InProcess,
+    );
+    for refused in &plugins.refused {
+        eprintln!("lessons: plugin refused: {refused}");
+    }
+    let result = validation::run(&labels, &paths, &options, &plugins, &config)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ValidationFormat::Text => validation::write_text(&result, &mut out)?,
+        ValidationFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &result)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The top-level entry point for `lessons blind CASE... -o DIR`.
@@ -281,9 +466,11 @@ fn seed_from_clock() -> u64 {
 /// The top-level entry point for `lessons blind --score DIR --key KEY`.
 fn blind_score(cli: &Cli, args: &BlindArgs, panel: &Path) -> Result<ExitCode> {
     let config = load_config(cli)?;
+    let program = std::env::current_exe().context("cannot find the lessons binary")?;
     let plugins = run::prepare_plugins(
         &config,
         &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &Execution::Isolated(WorkerSettings::new(program, &config.isolation)),
     );
     for refused in &plugins.refused {
         eprintln!("lessons: plugin refused: {refused}");

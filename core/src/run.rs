@@ -4,11 +4,14 @@
 //! on one review leaves an error on that review; the batch always goes on.
 
 use crate::aggregate::{self, PluginOutcome};
-use crate::batch::{Batch, PluginRecord, RefusedPlugin, ReviewResult, Skipped, Tool};
+use crate::batch::{
+    Batch, DisabledPlugin, PluginRecord, RefusedPlugin, ReviewResult, Skipped, Tool,
+};
 use crate::config::Config;
 use crate::discover;
 use crate::ingest;
-use crate::plugin::{self, Instance, LoadError, Origin, Plugin};
+use crate::plugin::worker::{Pool, WorkerSettings};
+use crate::plugin::{self, Instance, LoadError, Origin, Plugin, PluginSummary, Runner, trust};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,12 +35,22 @@ impl PluginSources {
     }
 }
 
-/// The plugins of a run: loaded, instantiated, and those refused.
+/// How the plugins of a run are executed.
+#[derive(Clone, Debug)]
+pub enum Execution {
+    /// In this process: fastest, but a plugin that crashes or hangs takes the
+    /// batch with it.
+    InProcess,
+    /// Each plugin in worker processes with a deadline and resource limits.
+    Isolated(WorkerSettings),
+}
+
+/// The plugins of a run: ready to score, and those refused.
 pub struct Plugins {
-    pub instances: Vec<(Instance, f64)>,
+    pub instances: Vec<(Runner, f64)>,
     pub refused: Vec<LoadError>,
     /// Plugins found but switched off in the configuration.
-    pub disabled: Vec<Arc<Plugin>>,
+    pub disabled: Vec<PluginSummary>,
 }
 
 impl Plugins {
@@ -45,12 +58,15 @@ impl Plugins {
     pub fn records(&self) -> Vec<PluginRecord> {
         self.instances
             .iter()
-            .map(|(i, _)| PluginRecord {
-                name: i.plugin.name.clone(),
-                version: i.plugin.version.clone(),
-                metrics: i.plugin.metrics.iter().map(|m| m.id.clone()).collect(),
-                path: i.plugin.path.clone(),
-                sha256: i.plugin.sha256.clone(),
+            .map(|(runner, _)| {
+                let p = runner.summary();
+                PluginRecord {
+                    name: p.name.clone(),
+                    version: p.version.clone(),
+                    metrics: p.metrics.iter().map(|m| m.id.clone()).collect(),
+                    path: p.path.clone(),
+                    sha256: p.sha256.clone(),
+                }
             })
             .collect()
     }
@@ -67,14 +83,27 @@ impl Plugins {
             .collect()
     }
 
+    /// The plugins disabled part-way through the run, and why.
+    pub fn disabled_during_run(&self) -> Vec<DisabledPlugin> {
+        self.instances
+            .iter()
+            .filter_map(|(runner, _)| {
+                runner.disabled().map(|reason| DisabledPlugin {
+                    name: runner.summary().name.clone(),
+                    reason: reason.to_string(),
+                })
+            })
+            .collect()
+    }
+
     /// Every metric the plugins declare, the fixed ones first.
     pub fn metric_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = crate::config::FUNCTIONS
             .iter()
             .map(|s| s.to_string())
             .collect();
-        for (instance, _) in &self.instances {
-            for m in &instance.plugin.metrics {
+        for (runner, _) in &self.instances {
+            for m in &runner.summary().metrics {
                 if !ids.contains(&m.id) {
                     ids.push(m.id.clone());
                 }
@@ -84,7 +113,10 @@ impl Plugins {
     }
 }
 
-/// The plugin libraries to try, in order: bundled, configured, named.
+/// The plugin libraries to try, in order: bundled, configured, named. Only
+/// folders and files that pass [`trust`] checks are listed; the rest are
+/// refused with the reason. The current folder is never searched unless
+/// named.
 pub fn plugin_libraries(
     config: &Config,
     sources: &PluginSources,
@@ -101,28 +133,40 @@ pub fn plugin_libraries(
             .into_iter()
             .map(|d| (d, Origin::User)),
     );
-    let mut libraries = Vec::new();
+    let mut candidates = Vec::new();
     let mut problems = Vec::new();
     for path in &sources.extra {
         if path.is_file() {
-            libraries.push(path.clone());
+            candidates.push(path.clone());
         } else {
             folders.push((path.clone(), Origin::User));
         }
     }
     for (dir, origin) in folders {
+        if let Err(e) = trust::check_folder(&dir) {
+            problems.push(e);
+            continue;
+        }
         match plugin::libraries_in_folder(&dir, origin) {
-            Ok(found) => libraries.extend(found),
+            Ok(found) => candidates.extend(found),
             Err(e) => problems.push(LoadError::Open {
                 path: dir,
                 message: format!("cannot list the plugin folder: {e}"),
             }),
         }
     }
+    let mut libraries = Vec::new();
+    for path in candidates {
+        match trust::absolute(&path).and_then(|p| trust::check_library(&p).map(|()| p)) {
+            Ok(path) => libraries.push(path),
+            Err(e) => problems.push(e),
+        }
+    }
     (libraries, problems)
 }
 
-/// Loads every plugin library, refusing duplicates by name.
+/// Loads every plugin library in this process, refusing duplicates by name
+/// and libraries whose hash differs from the configuration's pin.
 pub fn load_plugins(
     config: &Config,
     sources: &PluginSources,
@@ -130,35 +174,70 @@ pub fn load_plugins(
     let (libraries, mut refused) = plugin_libraries(config, sources);
     let mut loaded: Vec<Arc<Plugin>> = Vec::new();
     for path in libraries {
-        match plugin::load(&path) {
-            Ok(p) => match loaded.iter().find(|q| q.name == p.name) {
-                Some(first) => refused.push(LoadError::Duplicate {
-                    path,
-                    name: p.name.clone(),
-                    first: first.path.clone(),
-                }),
-                None => loaded.push(Arc::new(p)),
-            },
+        let plugin = match plugin::load(&path) {
+            Ok(p) => p,
+            Err(e) => {
+                refused.push(e);
+                continue;
+            }
+        };
+        match admit(
+            config,
+            &plugin.summary(),
+            loaded.iter().map(|p| p.summary()),
+        ) {
+            Ok(()) => loaded.push(Arc::new(plugin)),
             Err(e) => refused.push(e),
         }
     }
     (loaded, refused)
 }
 
-/// Loads the plugins and creates one instance of each enabled one.
-pub fn prepare_plugins(config: &Config, sources: &PluginSources) -> Plugins {
+/// Refuses a plugin pinned to another hash, or one whose name is taken.
+fn admit(
+    config: &Config,
+    plugin: &PluginSummary,
+    mut earlier: impl Iterator<Item = PluginSummary>,
+) -> Result<(), LoadError> {
+    let pinned = config.plugin(&plugin.name).sha256;
+    trust::check_pin(
+        &plugin.path,
+        &plugin.name,
+        &plugin.sha256,
+        pinned.as_deref(),
+    )?;
+    match earlier.find(|q| q.name == plugin.name) {
+        Some(first) => Err(LoadError::Duplicate {
+            path: plugin.path.clone(),
+            name: plugin.name.clone(),
+            first: first.path,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Loads the plugins and creates one instance of each enabled one, in this
+/// process or in workers.
+pub fn prepare_plugins(config: &Config, sources: &PluginSources, execution: &Execution) -> Plugins {
+    match execution {
+        Execution::InProcess => prepare_in_process(config, sources),
+        Execution::Isolated(settings) => prepare_isolated(config, sources, settings),
+    }
+}
+
+fn prepare_in_process(config: &Config, sources: &PluginSources) -> Plugins {
     let (loaded, mut refused) = load_plugins(config, sources);
     let mut instances = Vec::new();
     let mut disabled = Vec::new();
     for plugin in loaded {
         let settings = config.plugin(&plugin.name);
         if !settings.enabled {
-            disabled.push(plugin);
+            disabled.push(plugin.summary());
             continue;
         }
         let json = serde_json::to_value(&settings.settings).unwrap_or_default();
         match Instance::create(plugin, &json) {
-            Ok(instance) => instances.push((instance, settings.weight)),
+            Ok(instance) => instances.push((Runner::in_process(instance), settings.weight)),
             Err(e) => refused.push(e),
         }
     }
@@ -169,8 +248,81 @@ pub fn prepare_plugins(config: &Config, sources: &PluginSources) -> Plugins {
     }
 }
 
+/// The host never opens a plugin library itself here: each is loaded,
+/// checked and created in its first worker.
+fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSettings) -> Plugins {
+    let (libraries, mut refused) = plugin_libraries(config, sources);
+    let mut instances: Vec<(Runner, f64)> = Vec::new();
+    let mut disabled = Vec::new();
+    for path in libraries {
+        let opened = match Pool::open(workers.clone(), &path) {
+            Ok(opened) => opened,
+            Err(e) => {
+                refused.push(e);
+                continue;
+            }
+        };
+        let summary = opened.summary().clone();
+        let earlier = instances.iter().map(|(r, _)| r.summary().clone());
+        if let Err(e) = admit(config, &summary, earlier.chain(disabled.iter().cloned())) {
+            refused.push(e);
+            continue;
+        }
+        let settings = config.plugin(&summary.name);
+        if !settings.enabled {
+            disabled.push(summary);
+            continue;
+        }
+        let json = serde_json::to_value(&settings.settings).unwrap_or_default();
+        match opened.create(json) {
+            Ok(pool) => instances.push((Runner::Isolated(pool), settings.weight)),
+            Err(e) => refused.push(e),
+        }
+    }
+    Plugins {
+        instances,
+        refused,
+        disabled,
+    }
+}
+
+/// Where each review goes as it finishes, and which reviews a resumed run
+/// already has. Called from the scoring threads.
+pub trait Progress: Sync {
+    /// Whether the review with this content hash is already done.
+    fn already_done(&self, _review_sha256: &str) -> bool {
+        false
+    }
+
+    /// A review has been scored.
+    fn finished(&self, _review: &ReviewResult, _review_sha256: &str) {}
+}
+
+/// Nothing to resume, nothing to stream: the batch is only returned.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
 /// Scores every review under `paths`.
 pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
+    score_with(paths, plugins, config, &Quiet)
+}
+
+/// One file's fate in a run.
+enum Fate {
+    Scored(ReviewResult),
+    AlreadyDone(PathBuf),
+    Skipped(Skipped),
+}
+
+/// Scores every review under `paths` that `progress` does not already have,
+/// handing each to `progress` as it finishes.
+pub fn score_with(
+    paths: &[PathBuf],
+    plugins: &Plugins,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Batch {
     let (files, unwalkable) = discover::review_files(paths, ingest::EXTENSIONS);
     let mut skipped: Vec<Skipped> = unwalkable
         .into_iter()
@@ -180,24 +332,44 @@ pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
             kind: "unwalkable".into(),
         })
         .collect();
-    let outcomes: Vec<Result<ReviewResult, Skipped>> = files
+    let fates: Vec<Fate> = files
         .par_iter()
-        .map(|path| score_file(path, plugins, config))
+        .map(|path| {
+            // Unreadable files get ingest's own message below.
+            let hash = plugin::load::sha256_of(path).unwrap_or_default();
+            if !hash.is_empty() && progress.already_done(&hash) {
+                return Fate::AlreadyDone(path.clone());
+            }
+            match score_file(path, plugins, config) {
+                Ok(review) => {
+                    progress.finished(&review, &hash);
+                    Fate::Scored(review)
+                }
+                Err(skip) => Fate::Skipped(skip),
+            }
+        })
         .collect();
-    let mut reviews = Vec::with_capacity(outcomes.len());
-    for outcome in outcomes {
-        match outcome {
-            Ok(review) => reviews.push(review),
-            Err(skip) => skipped.push(skip),
+    let mut reviews = Vec::with_capacity(fates.len());
+    let mut already_done = Vec::new();
+    for fate in fates {
+        match fate {
+            Fate::Scored(review) => reviews.push(review),
+            Fate::AlreadyDone(path) => already_done.push(path),
+            Fate::Skipped(skip) => skipped.push(skip),
         }
     }
-    Batch {
+    let mut batch = Batch {
         tool: Tool::this(),
+        config_sha256: config.sha256.clone(),
         plugins: plugins.records(),
         reviews,
         skipped,
         refused_plugins: plugins.refusals(),
-    }
+        disabled_plugins: plugins.disabled_during_run(),
+        already_done,
+    };
+    crate::recurrence::discount(&mut batch, config);
+    batch
 }
 
 /// Reads and scores one file.
@@ -214,10 +386,10 @@ pub fn score_file(
     let outcomes = plugins
         .instances
         .iter()
-        .map(|(instance, weight)| PluginOutcome {
-            plugin: &instance.plugin.name,
+        .map(|(runner, weight)| PluginOutcome {
+            plugin: &runner.summary().name,
             weight: *weight,
-            result: instance.score(&document),
+            result: runner.score(&document),
         })
         .collect();
     Ok(aggregate::review(&document, outcomes, config))

@@ -4,7 +4,7 @@
 //! so it goes beside the key, never to the panel.
 
 use super::rules::Unit;
-use crate::document::Document;
+use crate::document::{Document, LineIndex};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -45,6 +45,7 @@ pub struct Entry {
 impl Entry {
     pub fn new(
         document: &Document,
+        lines: &LineIndex<'_>,
         span: &Range<usize>,
         action: Action,
         rule: &str,
@@ -55,8 +56,8 @@ impl Entry {
             rule: rule.to_string(),
             start: span.start,
             end: span.end,
-            line: document.line_of(span.start),
-            column: document.column_of(span.start),
+            line: lines.line(span.start),
+            column: lines.column(span.start),
             text: quoted(&document.text[span.clone()]),
             replacement: None,
             note: note.to_string(),

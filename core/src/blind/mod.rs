@@ -151,9 +151,10 @@ pub fn blind_case(document: &Document, code: String, rules: &Rules) -> BlindedCa
     let removals = redact::outcome_passages(document, rules);
     let replacements = identify::replacements(&document.text, rules, |span| removals.touches(span));
     let text = assemble(&document.text, &removals.ranges, &replacements);
+    let lines = document.line_index();
     let mut entries = removals.entries;
     entries.extend(replacements.iter().map(|r| {
-        let mut e = Entry::new(document, &r.span, Action::Replaced, &r.rule, "");
+        let mut e = Entry::new(document, &lines, &r.span, Action::Replaced, &r.rule, "");
         e.replacement = Some(r.text.clone());
         e
     }));

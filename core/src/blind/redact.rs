@@ -4,7 +4,7 @@
 
 use super::log::{Action, Entry};
 use super::rules::{Rules, Scope, Unit};
-use crate::document::Document;
+use crate::document::{Document, LineIndex};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -27,8 +27,9 @@ impl Removals {
 
 /// Decides what to remove from `document`, and which kept passages to flag.
 pub fn outcome_passages(document: &Document, rules: &Rules) -> Removals {
+    let lines = &document.line_index();
     let mut removals = Removals::default();
-    let mut ranges = section_removals(document, rules, &mut removals.entries);
+    let mut ranges = section_removals(document, lines, rules, &mut removals.entries);
     for sentence in &document.structure.sentences {
         let span = sentence.span.start as usize..sentence.span.end as usize;
         if covered(&ranges, &span) {
@@ -52,6 +53,7 @@ pub fn outcome_passages(document: &Document, rules: &Rules) -> Removals {
         };
         removals.entries.push(Entry::new(
             document,
+            lines,
             &range,
             Action::Removed(rule.remove),
             &rule.id,
@@ -61,7 +63,7 @@ pub fn outcome_passages(document: &Document, rules: &Rules) -> Removals {
     }
     ranges.extend(emptied_paragraphs(document, &ranges));
     removals.ranges = merge(ranges);
-    flag_kept_sentences(document, rules, &mut removals);
+    flag_kept_sentences(document, lines, rules, &mut removals);
     removals.entries.sort_by_key(|e| e.start);
     removals
 }
@@ -69,6 +71,7 @@ pub fn outcome_passages(document: &Document, rules: &Rules) -> Removals {
 /// Sections whose heading matches a heading rule, each with its subsections.
 fn section_removals(
     document: &Document,
+    lines: &LineIndex<'_>,
     rules: &Rules,
     entries: &mut Vec<Entry>,
 ) -> Vec<Range<usize>> {
@@ -94,6 +97,7 @@ fn section_removals(
         let range = section_with_subsections(document, i);
         entries.push(Entry::new(
             document,
+            lines,
             &range,
             Action::Removed(Unit::Section),
             &rule.id,
@@ -197,7 +201,12 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 }
 
 /// Sentences kept that hold a word a person should look at again.
-fn flag_kept_sentences(document: &Document, rules: &Rules, removals: &mut Removals) {
+fn flag_kept_sentences(
+    document: &Document,
+    lines: &LineIndex<'_>,
+    rules: &Rules,
+    removals: &mut Removals,
+) {
     for sentence in &document.structure.sentences {
         let span = sentence.span.start as usize..sentence.span.end as usize;
         if removals.touches(&span) {
@@ -211,6 +220,7 @@ fn flag_kept_sentences(document: &Document, rules: &Rules, removals: &mut Remova
         {
             removals.entries.push(Entry::new(
                 document,
+                lines,
                 &span,
                 Action::Flagged,
                 &rule.id,

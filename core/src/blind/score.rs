@@ -213,19 +213,20 @@ fn read_and_score(path: &Path, plugins: &Plugins, problems: &mut Vec<String>) ->
 fn scores_of(document: &Document, plugins: &Plugins, problems: &mut Vec<String>) -> (Scores, Cues) {
     let mut scores = Scores::new();
     let mut cues = Cues::new();
-    for (instance, _) in &plugins.instances {
-        match instance.score(document) {
+    for (runner, _) in &plugins.instances {
+        let name = &runner.summary().name;
+        match runner.score(document) {
             Ok(validated) => {
-                let counted = cues.entry(instance.plugin.name.clone()).or_default();
+                let counted = cues.entry(name.clone()).or_default();
                 for e in &validated.evidence {
                     *counted.entry(e.rule.clone()).or_insert(0) += 1;
                 }
-                scores.insert(instance.plugin.name.clone(), validated.scores);
+                scores.insert(name.clone(), validated.scores);
             }
             Err(e) => problems.push(format!(
                 "{}: plugin {} failed ({}): {}",
                 document.path.display(),
-                instance.plugin.name,
+                name,
                 e.kind,
                 e.message
             )),

@@ -1,7 +1,7 @@
 //! Calling a loaded plugin: one instance per plugin per run, created with the
 //! plugin's settings, scoring documents through host-owned output buffers.
 
-use super::load::{LoadError, Plugin};
+use super::load::{LoadError, MetricInfo, Plugin};
 use super::validate::{self, Validated};
 use crate::document::Document;
 use lessons_plugin::abi::{self, Sink, StrRef};
@@ -123,6 +123,13 @@ impl Instance {
 
     /// Scores one document and validates the result.
     pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
+        let raw = self.call(document);
+        interpret(raw, &self.plugin.metrics, document)
+    }
+
+    /// Calls the plugin's `score` and keeps what it wrote, unchecked. A
+    /// worker process sends this back to the host, which interprets it.
+    pub fn call(&self, document: &Document) -> RawOutput {
         let view = document.view();
         let mut out = Buffer::new(MAX_OUTPUT_BYTES);
         let mut err = Buffer::new(MAX_ERROR_BYTES);
@@ -135,17 +142,43 @@ impl Instance {
             // for the whole call.
             unsafe { (self.plugin.score)(self.handle, &view, out.sink(), err.sink()) }
         };
-        if out.overflowed || status == abi::STATUS_OUTPUT_TOO_LARGE {
-            return Err(ScoreError::new(
-                "output_too_large",
-                format!("the plugin wrote more than {MAX_OUTPUT_BYTES} bytes for one review"),
-            ));
+        RawOutput {
+            status,
+            overflowed: out.overflowed,
+            error: err.text(),
+            output: out.bytes,
         }
-        if status != abi::STATUS_OK {
-            return Err(ScoreError::new(status_name(status), err.text()));
-        }
-        validate::report(&self.plugin, document, &out.bytes)
     }
+}
+
+/// What a plugin's `score` wrote for one document, before any check.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawOutput {
+    pub status: u32,
+    /// The plugin tried to write more than [`MAX_OUTPUT_BYTES`].
+    pub overflowed: bool,
+    pub error: String,
+    pub output: Vec<u8>,
+}
+
+/// Turns a raw output into a validated result or the reason there is none.
+/// The same function serves in-process and worker runs, so both give the
+/// same scores.
+pub fn interpret(
+    raw: RawOutput,
+    metrics: &[MetricInfo],
+    document: &Document,
+) -> Result<Validated, ScoreError> {
+    if raw.overflowed || raw.status == abi::STATUS_OUTPUT_TOO_LARGE {
+        return Err(ScoreError::new(
+            "output_too_large",
+            format!("the plugin wrote more than {MAX_OUTPUT_BYTES} bytes for one review"),
+        ));
+    }
+    if raw.status != abi::STATUS_OK {
+        return Err(ScoreError::new(status_name(raw.status), raw.error));
+    }
+    validate::report(metrics, document, &raw.output)
 }
 
 impl Drop for Instance {

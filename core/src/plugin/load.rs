@@ -69,6 +69,24 @@ pub enum LoadError {
         name: String,
         first: PathBuf,
     },
+    #[error(
+        "{path}: plugin `{name}` has sha256 {found}, but the configuration pins {pinned}; if you trust this build, put its hash in [plugins.{name}] sha256"
+    )]
+    HashMismatch {
+        path: PathBuf,
+        name: String,
+        pinned: String,
+        found: String,
+    },
+    #[error("{path}: refused: {reason}")]
+    Unsafe { path: PathBuf, reason: String },
+    /// A refusal reported by a worker process, which loaded the plugin.
+    #[error("{message}")]
+    Worker {
+        path: PathBuf,
+        kind: String,
+        message: String,
+    },
     #[error("plugin `{name}` ({path}): create failed ({status}): {message}")]
     CreateFailed {
         path: PathBuf,
@@ -80,7 +98,7 @@ pub enum LoadError {
 
 impl LoadError {
     /// A short machine-readable name for the reason.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &str {
         match self {
             LoadError::Open { .. } => "open",
             LoadError::MissingEntry { .. } => "missing_entry",
@@ -94,6 +112,9 @@ impl LoadError {
             LoadError::NoUnwind { .. } => "no_unwind",
             LoadError::Duplicate { .. } => "duplicate",
             LoadError::CreateFailed { .. } => "create_failed",
+            LoadError::HashMismatch { .. } => "hash_mismatch",
+            LoadError::Unsafe { .. } => "unsafe_permissions",
+            LoadError::Worker { kind, .. } => kind,
         }
     }
 
@@ -111,13 +132,16 @@ impl LoadError {
             | LoadError::BadMetrics { path, .. }
             | LoadError::NoUnwind { path }
             | LoadError::Duplicate { path, .. }
-            | LoadError::CreateFailed { path, .. } => path,
+            | LoadError::CreateFailed { path, .. }
+            | LoadError::HashMismatch { path, .. }
+            | LoadError::Unsafe { path, .. }
+            | LoadError::Worker { path, .. } => path,
         }
     }
 }
 
 /// A metric a plugin declared, copied into host memory.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricInfo {
     pub id: String,
     pub min: f64,
@@ -154,6 +178,39 @@ impl Plugin {
     /// The metric with this id, if declared.
     pub fn metric(&self, id: &str) -> Option<&MetricInfo> {
         self.metrics.iter().find(|m| m.id == id)
+    }
+}
+
+/// What the host knows of a plugin once it is loaded and its instance made:
+/// everything but the function pointers. A worker sends it in its `Hello`;
+/// fields may be appended, never renamed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PluginSummary {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub name: String,
+    pub version: String,
+    pub sdk_version: String,
+    pub description: String,
+    pub abi_minor: u16,
+    pub metrics: Vec<MetricInfo>,
+    pub flags: u64,
+}
+
+impl Plugin {
+    /// The plugin as the rest of the host sees it.
+    pub fn summary(&self) -> PluginSummary {
+        PluginSummary {
+            path: self.path.clone(),
+            sha256: self.sha256.clone(),
+            name: self.name.clone(),
+            version: self.version.clone(),
+            sdk_version: self.sdk_version.clone(),
+            description: self.description.clone(),
+            abi_minor: self.abi_minor,
+            metrics: self.metrics.clone(),
+            flags: self.flags,
+        }
     }
 }
 

@@ -1,13 +1,19 @@
-//! Plugins: finding shared libraries, loading them through the C ABI with a
-//! handshake ([`load`]), calling them ([`instance`]) and checking what they
-//! return ([`validate`]). Plugin output is untrusted until `validate` says so.
+//! Plugins: finding shared libraries, deciding whether they may be loaded
+//! ([`trust`]), loading them through the C ABI with a handshake ([`load`]),
+//! calling them in this process ([`instance`]) or in worker processes
+//! ([`worker`]), and checking what they return ([`validate`]). Plugin output
+//! is untrusted until `validate` says so.
 
 pub mod instance;
 pub mod load;
+pub mod runner;
+pub mod trust;
 pub mod validate;
+pub mod worker;
 
 pub use instance::{Instance, ScoreError};
-pub use load::{LoadError, Plugin, load};
+pub use load::{LoadError, Plugin, PluginSummary, load};
+pub use runner::Runner;
 
 use std::path::{Path, PathBuf};
 

@@ -4,7 +4,7 @@
 //! caps on size. A result that fails any check is refused whole.
 
 use super::instance::ScoreError;
-use super::load::Plugin;
+use super::load::MetricInfo;
 use crate::document::Document;
 use lessons_plugin::{Evidence, Report};
 use std::collections::BTreeMap;
@@ -25,7 +25,11 @@ pub struct Validated {
 }
 
 /// Validates the raw bytes a plugin wrote for `document`.
-pub fn report(plugin: &Plugin, document: &Document, bytes: &[u8]) -> Result<Validated, ScoreError> {
+pub fn report(
+    metrics: &[MetricInfo],
+    document: &Document,
+    bytes: &[u8],
+) -> Result<Validated, ScoreError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         ScoreError::new(
             "invalid_utf8",
@@ -39,7 +43,7 @@ pub fn report(plugin: &Plugin, document: &Document, bytes: &[u8]) -> Result<Vali
         )
     })?;
     for (metric, value) in &report.scores {
-        check_score(plugin, metric, *value)?;
+        check_score(metrics, metric, *value)?;
     }
     if report.evidence.len() > MAX_EVIDENCE {
         return Err(ScoreError::new(
@@ -52,7 +56,7 @@ pub fn report(plugin: &Plugin, document: &Document, bytes: &[u8]) -> Result<Vali
     }
     let mut evidence = report.evidence;
     for e in &mut evidence {
-        check_evidence(plugin, document, e)?;
+        check_evidence(metrics, document, e)?;
         e.note = truncate(&e.note);
         e.rule = truncate(&e.rule);
     }
@@ -69,8 +73,8 @@ pub fn report(plugin: &Plugin, document: &Document, bytes: &[u8]) -> Result<Vali
     })
 }
 
-fn check_score(plugin: &Plugin, metric: &str, value: f64) -> Result<(), ScoreError> {
-    let Some(declared) = plugin.metric(metric) else {
+fn check_score(metrics: &[MetricInfo], metric: &str, value: f64) -> Result<(), ScoreError> {
+    let Some(declared) = metrics.iter().find(|m| m.id == metric) else {
         return Err(ScoreError::new(
             "undeclared_metric",
             format!("the plugin scored `{metric}`, which it does not declare"),
@@ -94,8 +98,12 @@ fn check_score(plugin: &Plugin, metric: &str, value: f64) -> Result<(), ScoreErr
     Ok(())
 }
 
-fn check_evidence(plugin: &Plugin, document: &Document, e: &Evidence) -> Result<(), ScoreError> {
-    if plugin.metric(&e.metric).is_none() {
+fn check_evidence(
+    metrics: &[MetricInfo],
+    document: &Document,
+    e: &Evidence,
+) -> Result<(), ScoreError> {
+    if !metrics.iter().any(|m| m.id == e.metric) {
         return Err(ScoreError::new(
             "undeclared_metric",
             format!(

@@ -23,6 +23,8 @@ pub fn write_reviews(
         "evidence".into(),
         "errors".into(),
     ]);
+    let provenance = super::provenance(batch);
+    header.extend(provenance.iter().map(|(column, _)| column.to_string()));
     writer.write_record(&header)?;
     for review in super::ranked(batch) {
         let mut row = vec![
@@ -50,6 +52,7 @@ pub fn write_reviews(
                 .collect::<Vec<_>>()
                 .join("; "),
         );
+        row.extend(provenance.iter().map(|(_, value)| value.clone()));
         writer.write_record(&row)?;
     }
     writer.flush()?;
@@ -59,10 +62,25 @@ pub fn write_reviews(
 pub fn write_evidence(batch: &Batch, out: &mut dyn Write) -> Result<(), ReportError> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record([
-        "review", "metric", "plugin", "rule", "weight", "line", "page", "section", "text", "note",
+        "review",
+        "metric",
+        "plugin",
+        "rule",
+        "weight",
+        "line",
+        "page",
+        "section",
+        "text",
+        "note",
+        "plugin_version",
+        "plugin_sha256",
+        "tool_version",
+        "config_sha256",
     ])?;
+    let tool = format!("{} {}", batch.tool.name, batch.tool.version);
     for review in &batch.reviews {
         for e in &review.evidence {
+            let plugin = batch.plugins.iter().find(|p| p.name == e.plugin);
             writer.write_record([
                 review.id.as_str(),
                 &e.metric,
@@ -74,6 +92,10 @@ pub fn write_evidence(batch: &Batch, out: &mut dyn Write) -> Result<(), ReportEr
                 &e.section,
                 &e.text,
                 &e.note,
+                plugin.map_or("", |p| p.version.as_str()),
+                plugin.map_or("", |p| p.sha256.as_str()),
+                &tool,
+                &batch.config_sha256,
             ])?;
         }
     }

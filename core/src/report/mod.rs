@@ -61,3 +61,23 @@ pub fn ranked(batch: &Batch) -> Vec<&crate::batch::ReviewResult> {
     });
     reviews
 }
+
+/// The provenance every format records: what a reader needs to reproduce the
+/// run (tool version, configuration hash, each plugin's name, version and
+/// sha256), as (column, value) pairs.
+pub fn provenance(batch: &Batch) -> [(&'static str, String); 3] {
+    let plugins = batch
+        .plugins
+        .iter()
+        .map(|p| format!("{} {} sha256:{}", p.name, p.version, p.sha256))
+        .collect::<Vec<_>>()
+        .join("; ");
+    [
+        (
+            "tool_version",
+            format!("{} {}", batch.tool.name, batch.tool.version),
+        ),
+        ("config_sha256", batch.config_sha256.clone()),
+        ("plugins", plugins),
+    ]
+}

@@ -88,5 +88,16 @@ fn write_summary(batch: &Batch, out: &mut dyn Write) -> Result<(), ReportError> 
     for r in &batch.refused_plugins {
         writeln!(out, "plugin refused: {}", r.reason)?;
     }
+    for d in &batch.disabled_plugins {
+        writeln!(out, "plugin disabled: {}: {}", d.name, d.reason)?;
+    }
+    writeln!(
+        out,
+        "{} {}; configuration sha256 {}",
+        batch.tool.name, batch.tool.version, batch.config_sha256
+    )?;
+    for p in &batch.plugins {
+        writeln!(out, "plugin {} {} sha256 {}", p.name, p.version, p.sha256)?;
+    }
     Ok(())
 }

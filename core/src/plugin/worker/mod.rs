@@ -1,0 +1,444 @@
+//! Worker isolation: each plugin runs in worker processes (the `lessons`
+//! binary re-executed as `lessons __worker --plugin PATH`), so that a plugin
+//! that aborts, segfaults, exits, hangs or prints cannot take the batch down.
+//! A crash or a missed deadline becomes an error for that (review, plugin);
+//! the worker is replaced and the batch goes on. After too many failures in a
+//! row the plugin is disabled for the rest of the run.
+
+pub mod codec;
+pub mod protocol;
+pub mod serve;
+
+use super::instance::{self, ScoreError};
+use super::load::{LoadError, PluginSummary};
+use super::validate::Validated;
+use crate::document::Document;
+use protocol::{Create, Reply};
+use std::io::{BufReader, BufWriter};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The hidden subcommand that turns `lessons` into a worker.
+pub const SUBCOMMAND: &str = "__worker";
+
+/// How workers are run and bounded.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// The `lessons` binary to re-execute.
+    pub program: PathBuf,
+    /// Wall-clock time allowed per review (and for loading the plugin).
+    pub timeout: Duration,
+    /// Crashes and timeouts in a row after which a plugin is disabled.
+    pub max_failures: u32,
+    /// Address-space limit of a worker, in bytes (RLIMIT_AS).
+    pub memory_bytes: Option<u64>,
+    /// CPU seconds allowed per review (RLIMIT_CPU).
+    pub cpu_seconds: Option<u64>,
+    /// Workers per plugin at most: one per thread scoring reviews.
+    pub max_workers: usize,
+}
+
+/// Why a worker gave no answer.
+#[derive(Debug)]
+enum Failure {
+    Crash(String),
+    Timeout(Duration),
+}
+
+impl Failure {
+    fn into_score_error(self) -> ScoreError {
+        match self {
+            Failure::Crash(message) => ScoreError::new("crash", message),
+            Failure::Timeout(limit) => ScoreError::new(
+                "timeout",
+                format!(
+                    "no result within {} s; the worker was stopped (raise [isolation] timeout_seconds if the plugin is slow rather than stuck)",
+                    limit.as_secs_f64()
+                ),
+            ),
+        }
+    }
+}
+
+/// One worker process and the thread that reads its replies.
+struct Worker {
+    child: Child,
+    /// `None` once closed, which tells the worker to finish.
+    requests: Option<BufWriter<ChildStdin>>,
+    replies: Receiver<Result<Reply, String>>,
+}
+
+impl Worker {
+    /// Starts a worker for `plugin` and waits for its first reply: `Loaded`
+    /// or `Refused`.
+    fn spawn(settings: &WorkerSettings, plugin: &Path) -> Result<(Worker, Reply), Failure> {
+        let mut command = Command::new(&settings.program);
+        command
+            .arg(SUBCOMMAND)
+            .arg("--plugin")
+            .arg(plugin)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let (memory, cpu) = (settings.memory_bytes, settings.cpu_seconds);
+        // SAFETY: the closure only makes async-signal-safe system calls.
+        unsafe {
+            command.pre_exec(move || apply_limits(memory, cpu));
+        }
+        let mut child = command
+            .spawn()
+            .map_err(|e| Failure::Crash(format!("cannot start a worker: {e}")))?;
+        let requests = child.stdin.take().map(BufWriter::new);
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (send, replies) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut input = BufReader::new(stdout);
+            loop {
+                let reply = match protocol::read_reply(&mut input) {
+                    Ok(Some(reply)) => Ok(reply),
+                    Ok(None) => Err("the worker closed the pipe".to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                let last = reply.is_err();
+                if send.send(reply).is_err() || last {
+                    return;
+                }
+            }
+        });
+        let mut worker = Worker {
+            child,
+            requests,
+            replies,
+        };
+        let first = worker.receive(settings.timeout, Instant::now())?;
+        Ok((worker, first))
+    }
+
+    /// Sends one request and waits for its reply until the deadline.
+    fn exchange(
+        &mut self,
+        deadline: Duration,
+        send: impl FnOnce(&mut BufWriter<ChildStdin>) -> std::io::Result<()>,
+    ) -> Result<Reply, Failure> {
+        let started = Instant::now();
+        let sent = match self.requests.as_mut() {
+            Some(out) => send(out),
+            None => Err(std::io::ErrorKind::BrokenPipe.into()),
+        };
+        if let Err(e) = sent {
+            return Err(Failure::Crash(self.death(&format!("cannot send: {e}"))));
+        }
+        self.receive(deadline, started)
+    }
+
+    /// Waits for the worker's next reply until the deadline.
+    fn receive(&mut self, deadline: Duration, started: Instant) -> Result<Reply, Failure> {
+        let left = deadline.saturating_sub(started.elapsed());
+        match self.replies.recv_timeout(left) {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(why)) => Err(Failure::Crash(self.death(&why))),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(Failure::Crash(self.death("the reader stopped")))
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                self.stop();
+                Err(Failure::Timeout(deadline))
+            }
+        }
+    }
+
+    /// Why the worker died, once it has: its exit status or signal.
+    fn death(&mut self, pipe: &str) -> String {
+        let status = self.reap(Duration::from_secs(2));
+        match status {
+            Some(status) => describe_exit(status),
+            None => format!("the worker stopped answering ({pipe}) and was stopped"),
+        }
+    }
+
+    /// Waits up to `grace` for the worker to exit, then kills it.
+    fn reap(&mut self, grace: Duration) -> Option<ExitStatus> {
+        let until = Instant::now() + grace;
+        while Instant::now() < until {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Some(status),
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(_) => break,
+            }
+        }
+        self.stop();
+        None
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Closing its input tells a healthy worker to destroy the instance
+        // and exit; one that does not within a second is killed.
+        drop(self.requests.take());
+        self.reap(Duration::from_secs(1));
+    }
+}
+
+/// The exit of a worker, in words.
+fn describe_exit(status: ExitStatus) -> String {
+    if let Some(signal) = status.signal() {
+        let name = match signal {
+            libc::SIGSEGV => " (SIGSEGV: the plugin read or wrote memory it does not own)",
+            libc::SIGABRT => " (SIGABRT: the plugin aborted)",
+            libc::SIGBUS => " (SIGBUS)",
+            libc::SIGFPE => " (SIGFPE)",
+            libc::SIGILL => " (SIGILL)",
+            libc::SIGKILL => " (SIGKILL: perhaps the memory limit or the system's OOM killer)",
+            libc::SIGXCPU => " (SIGXCPU: the CPU limit per review was reached)",
+            _ => "",
+        };
+        return format!("the worker was killed by signal {signal}{name}");
+    }
+    match status.code() {
+        Some(code) => format!(
+            "the worker exited with status {code} mid-review (the plugin called exit, or ran out of memory)"
+        ),
+        None => "the worker ended for an unknown reason".into(),
+    }
+}
+
+/// Sets the worker's resource limits, between fork and exec.
+fn apply_limits(memory: Option<u64>, cpu: Option<u64>) -> std::io::Result<()> {
+    let set = |resource, value: u64| {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit are async-signal-safe system calls.
+        unsafe {
+            if libc::getrlimit(resource, &mut limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            limit.rlim_cur = (value as libc::rlim_t).min(limit.rlim_max);
+            if libc::setrlimit(resource, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+        }
+        Ok(())
+    };
+    if let Some(bytes) = memory {
+        set(libc::RLIMIT_AS, bytes)?;
+    }
+    if let Some(seconds) = cpu {
+        set(libc::RLIMIT_CPU, seconds)?;
+    }
+    Ok(())
+}
+
+/// A plugin library loaded in its first worker, not yet created: the host
+/// reads its summary and decides whether to create it.
+pub struct Opened {
+    settings: WorkerSettings,
+    worker: Worker,
+    summary: PluginSummary,
+}
+
+impl Opened {
+    /// What the library is, as its worker described it.
+    pub fn summary(&self) -> &PluginSummary {
+        &self.summary
+    }
+
+    /// Creates the plugin's instance in the worker with its settings.
+    pub fn create(mut self, plugin_settings: serde_json::Value) -> Result<Pool, LoadError> {
+        let create = Create {
+            settings: plugin_settings,
+            cpu_seconds: self.settings.cpu_seconds,
+        };
+        let path = self.summary.path.clone();
+        let hello = self
+            .worker
+            .exchange(self.settings.timeout, |out| {
+                protocol::send_create(out, &create)
+            })
+            .map_err(|f| failed_to_load(&path, f))?;
+        let summary = match hello {
+            Reply::Hello(summary) => summary,
+            Reply::Refused(refusal) => return Err(refused(&path, refusal)),
+            _ => return Err(out_of_turn(&path)),
+        };
+        Ok(Pool {
+            settings: self.settings,
+            create,
+            summary,
+            idle: Mutex::new(vec![self.worker]),
+            failures_in_a_row: AtomicU32::new(0),
+            disabled: OnceLock::new(),
+        })
+    }
+}
+
+fn failed_to_load(path: &Path, failure: Failure) -> LoadError {
+    let message = match failure {
+        Failure::Crash(m) => m,
+        Failure::Timeout(t) => format!("no answer within {} s", t.as_secs_f64()),
+    };
+    LoadError::Worker {
+        path: path.to_path_buf(),
+        kind: "worker_failed".into(),
+        message: format!(
+            "{}: the plugin's worker failed while loading it: {message}",
+            path.display()
+        ),
+    }
+}
+
+fn refused(path: &Path, refusal: protocol::Refusal) -> LoadError {
+    LoadError::Worker {
+        path: path.to_path_buf(),
+        kind: refusal.kind,
+        message: refusal.message,
+    }
+}
+
+fn out_of_turn(path: &Path) -> LoadError {
+    failed_to_load(
+        path,
+        Failure::Crash("the worker answered out of turn".into()),
+    )
+}
+
+/// A plugin run in worker processes: idle workers, the failure count, and
+/// whether the plugin has been disabled for the rest of the run.
+pub struct Pool {
+    settings: WorkerSettings,
+    create: Create,
+    summary: PluginSummary,
+    idle: Mutex<Vec<Worker>>,
+    failures_in_a_row: AtomicU32,
+    disabled: OnceLock<String>,
+}
+
+impl Pool {
+    /// Loads the library at `path` in a first worker, which checks it as the
+    /// host would and says what it is, or why it cannot be used.
+    pub fn open(settings: WorkerSettings, path: &Path) -> Result<Opened, LoadError> {
+        let (worker, first) =
+            Worker::spawn(&settings, path).map_err(|f| failed_to_load(path, f))?;
+        match first {
+            Reply::Loaded(summary) => Ok(Opened {
+                settings,
+                worker,
+                summary,
+            }),
+            Reply::Refused(refusal) => Err(refused(path, refusal)),
+            _ => Err(out_of_turn(path)),
+        }
+    }
+
+    /// What the plugin is, as its worker described it.
+    pub fn summary(&self) -> &PluginSummary {
+        &self.summary
+    }
+
+    /// Why the plugin was disabled for the rest of the run, if it was.
+    pub fn disabled(&self) -> Option<&str> {
+        self.disabled.get().map(String::as_str)
+    }
+
+    /// Scores one document in a worker and validates the result in the host.
+    pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
+        if let Some(reason) = self.disabled() {
+            return Err(ScoreError::new("disabled", reason.to_string()));
+        }
+        let taken = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let outcome = match taken {
+            Some(worker) => Ok(worker),
+            None => self.replacement(),
+        }
+        .and_then(|mut worker| {
+            let reply = worker.exchange(self.settings.timeout, |out| {
+                protocol::send_score(out, document)
+            })?;
+            Ok((worker, reply))
+        });
+        match outcome {
+            Ok((worker, Reply::Scored(raw))) => {
+                self.failures_in_a_row.store(0, Ordering::Relaxed);
+                self.give_back(worker);
+                instance::interpret(raw, &self.summary.metrics, document)
+            }
+            Ok(_) => Err(self.failed(Failure::Crash(
+                "the worker answered out of turn and was stopped".into(),
+            ))),
+            Err(failure) => Err(self.failed(failure)),
+        }
+    }
+
+    /// A fresh worker with a created instance, checked to be serving the
+    /// same library as the first.
+    fn replacement(&self) -> Result<Worker, Failure> {
+        let (mut worker, first) = Worker::spawn(&self.settings, &self.summary.path)?;
+        match first {
+            Reply::Loaded(summary) if summary.sha256 == self.summary.sha256 => {}
+            Reply::Loaded(summary) => {
+                return Err(Failure::Crash(format!(
+                    "{} changed during the run (sha256 {} at the start, {} now); restart the run",
+                    self.summary.path.display(),
+                    self.summary.sha256,
+                    summary.sha256
+                )));
+            }
+            Reply::Refused(refusal) => return Err(Failure::Crash(refusal.message)),
+            _ => return Err(Failure::Crash("the worker answered out of turn".into())),
+        }
+        let create = &self.create;
+        match worker.exchange(self.settings.timeout, |out| {
+            protocol::send_create(out, create)
+        })? {
+            Reply::Hello(_) => Ok(worker),
+            Reply::Refused(refusal) => Err(Failure::Crash(refusal.message)),
+            _ => Err(Failure::Crash("the worker answered out of turn".into())),
+        }
+    }
+
+    fn give_back(&self, worker: Worker) {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < self.settings.max_workers.max(1) {
+            idle.push(worker);
+        }
+    }
+
+    /// Counts a failure, disabling the plugin when there are too many in a row.
+    fn failed(&self, failure: Failure) -> ScoreError {
+        let error = failure.into_score_error();
+        let count = self.failures_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+        if count >= self.settings.max_failures.max(1) {
+            let _ = self.disabled.set(format!(
+                "disabled for the rest of the run after {count} failures in a row (the last: {}: {}); fix the plugin or raise [isolation] max_failures",
+                error.kind, error.message
+            ));
+        }
+        error
+    }
+}
+
+impl WorkerSettings {
+    /// The settings of `[isolation]`, for workers of `program`.
+    pub fn new(program: PathBuf, config: &crate::config::IsolationConfig) -> WorkerSettings {
+        WorkerSettings {
+            program,
+            timeout: Duration::from_secs_f64(config.timeout_seconds),
+            max_failures: config.max_failures,
+            memory_bytes: (config.memory_mb > 0).then(|| config.memory_mb * 1024 * 1024),
+            cpu_seconds: (config.cpu_seconds > 0).then_some(config.cpu_seconds),
+            max_workers: rayon::current_num_threads(),
+        }
+    }
+}

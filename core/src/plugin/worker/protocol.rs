@@ -1,0 +1,230 @@
+//! The worker protocol: length-prefixed frames over a pair of pipes. Each
+//! frame is a 4-byte little-endian length, a one-byte tag, then the payload.
+//!
+//! The conversation:
+//! 1. worker → host: `Loaded` (JSON [`PluginSummary`]) once the library passed
+//!    the handshake, or `Refused` (JSON) and the worker exits;
+//! 2. host → worker: `Create` (JSON: the plugin's settings and limits), or the
+//!    host closes the pipe (the plugin is disabled, pinned to another hash, or
+//!    a duplicate), so that no plugin code runs that the host did not want;
+//! 3. worker → host: `Hello` (the summary of the created instance) or `Refused`;
+//! 4. host → worker: any number of `Score` (a document, in the binary encoding
+//!    of [`super::codec`]), each answered by `Scored` (the raw output).
+//!
+//! The control messages are JSON so that fields can be appended; the two
+//! frames sent per document are binary because they carry the bulk.
+
+use super::codec::{self, CodecError};
+use crate::document::Document;
+use crate::plugin::instance::RawOutput;
+use crate::plugin::load::PluginSummary;
+use serde::{Deserialize, Serialize};
+use std::io::{self, Read, Write};
+
+/// The largest frame either side accepts: a 64 MiB review with its structure,
+/// or a plugin's capped output, fit well inside it.
+pub const MAX_FRAME_BYTES: usize = 512 * 1024 * 1024;
+
+const TAG_CREATE: u8 = b'C';
+const TAG_SCORE: u8 = b'S';
+const TAG_LOADED: u8 = b'L';
+const TAG_HELLO: u8 = b'H';
+const TAG_REFUSED: u8 = b'R';
+const TAG_SCORED: u8 = b'O';
+
+/// Why a frame could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    #[error("the pipe failed: {0}")]
+    Io(#[from] io::Error),
+    #[error("a frame of {0} bytes is over the limit")]
+    TooLarge(usize),
+    #[error("unexpected frame tag {0:#04x}")]
+    UnexpectedTag(u8),
+    #[error("a control message is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("a document frame is malformed: {0}")]
+    Codec(#[from] CodecError),
+    #[error("a scored frame is truncated")]
+    Truncated,
+}
+
+/// The first request, once the library is loaded: how to create the instance.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Create {
+    /// The plugin's settings from `lessons.toml`, handed to its `create`.
+    pub settings: serde_json::Value,
+    /// CPU seconds allowed per review, on top of what the worker has used.
+    pub cpu_seconds: Option<u64>,
+}
+
+/// Why the worker could not offer the plugin.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Refusal {
+    /// [`crate::plugin::LoadError::kind`] of the refusal in the worker.
+    pub kind: String,
+    pub message: String,
+}
+
+/// A request the worker reads.
+pub enum Request {
+    Create(Create),
+    Score(Box<Document>),
+}
+
+/// A reply the host reads.
+#[derive(Debug)]
+pub enum Reply {
+    Loaded(PluginSummary),
+    Hello(PluginSummary),
+    Refused(Refusal),
+    Scored(RawOutput),
+}
+
+fn write_frame(out: &mut dyn Write, tag: u8, payload: &[u8]) -> io::Result<()> {
+    let len = u32::try_from(payload.len() + 1)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "frame over 4 GiB"))?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(&[tag])?;
+    out.write_all(payload)?;
+    out.flush()
+}
+
+/// Reads one frame; `None` when the other side closed the pipe between frames.
+fn read_frame(input: &mut dyn Read) -> Result<Option<(u8, Vec<u8>)>, ProtocolError> {
+    let mut len = [0u8; 4];
+    match input.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    let len = u32::from_le_bytes(len) as usize;
+    if len == 0 || len > MAX_FRAME_BYTES {
+        return Err(ProtocolError::TooLarge(len));
+    }
+    let mut frame = vec![0u8; len];
+    input.read_exact(&mut frame)?;
+    let tag = frame[0];
+    frame.remove(0);
+    Ok(Some((tag, frame)))
+}
+
+/// Host side: asks the worker to create the plugin's instance.
+pub fn send_create(out: &mut dyn Write, create: &Create) -> io::Result<()> {
+    write_frame(out, TAG_CREATE, &serde_json::to_vec(create)?)
+}
+
+/// Host side: asks the worker to score one document.
+pub fn send_score(out: &mut dyn Write, document: &Document) -> io::Result<()> {
+    write_frame(out, TAG_SCORE, &codec::encode(document))
+}
+
+/// Worker side: the next request, or `None` when the host has finished.
+pub fn read_request(input: &mut dyn Read) -> Result<Option<Request>, ProtocolError> {
+    let Some((tag, payload)) = read_frame(input)? else {
+        return Ok(None);
+    };
+    match tag {
+        TAG_CREATE => Ok(Some(Request::Create(serde_json::from_slice(&payload)?))),
+        TAG_SCORE => Ok(Some(Request::Score(Box::new(codec::decode(&payload)?)))),
+        other => Err(ProtocolError::UnexpectedTag(other)),
+    }
+}
+
+/// Worker side: answers a request.
+pub fn send_reply(out: &mut dyn Write, reply: &Reply) -> io::Result<()> {
+    match reply {
+        Reply::Loaded(summary) => write_frame(out, TAG_LOADED, &serde_json::to_vec(summary)?),
+        Reply::Hello(summary) => write_frame(out, TAG_HELLO, &serde_json::to_vec(summary)?),
+        Reply::Refused(refusal) => write_frame(out, TAG_REFUSED, &serde_json::to_vec(refusal)?),
+        Reply::Scored(raw) => {
+            let mut payload = Vec::with_capacity(raw.output.len() + raw.error.len() + 9);
+            payload.extend_from_slice(&raw.status.to_le_bytes());
+            payload.push(u8::from(raw.overflowed));
+            payload.extend_from_slice(&(raw.error.len() as u32).to_le_bytes());
+            payload.extend_from_slice(raw.error.as_bytes());
+            payload.extend_from_slice(&raw.output);
+            write_frame(out, TAG_SCORED, &payload)
+        }
+    }
+}
+
+/// Host side: the worker's next reply, or `None` when it closed the pipe.
+pub fn read_reply(input: &mut dyn Read) -> Result<Option<Reply>, ProtocolError> {
+    let Some((tag, payload)) = read_frame(input)? else {
+        return Ok(None);
+    };
+    match tag {
+        TAG_LOADED => Ok(Some(Reply::Loaded(serde_json::from_slice(&payload)?))),
+        TAG_HELLO => Ok(Some(Reply::Hello(serde_json::from_slice(&payload)?))),
+        TAG_REFUSED => Ok(Some(Reply::Refused(serde_json::from_slice(&payload)?))),
+        TAG_SCORED => decode_scored(&payload).map(|raw| Some(Reply::Scored(raw))),
+        other => Err(ProtocolError::UnexpectedTag(other)),
+    }
+}
+
+fn decode_scored(payload: &[u8]) -> Result<RawOutput, ProtocolError> {
+    let header = payload.get(..9).ok_or(ProtocolError::Truncated)?;
+    let status = u32::from_le_bytes(header[..4].try_into().expect("4 bytes"));
+    let overflowed = header[4] != 0;
+    let error_len = u32::from_le_bytes(header[5..9].try_into().expect("4 bytes")) as usize;
+    let error = payload
+        .get(9..9 + error_len)
+        .ok_or(ProtocolError::Truncated)?;
+    Ok(RawOutput {
+        status,
+        overflowed,
+        error: String::from_utf8_lossy(error).into_owned(),
+        output: payload[9 + error_len..].to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scored_reply_survives_the_round_trip() {
+        let raw = RawOutput {
+            status: 2,
+            overflowed: false,
+            error: "no sections".into(),
+            output: b"{\"scores\":{}}".to_vec(),
+        };
+        let mut pipe = Vec::new();
+        send_reply(&mut pipe, &Reply::Scored(raw.clone())).unwrap();
+        let Some(Reply::Scored(back)) = read_reply(&mut pipe.as_slice()).unwrap() else {
+            panic!("a scored reply");
+        };
+        assert_eq!(back, raw);
+    }
+
+    #[test]
+    fn a_closed_pipe_between_frames_is_the_end_not_an_error() {
+        assert!(read_reply(&mut [].as_slice()).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_frame_cut_short_is_an_error() {
+        let mut pipe = Vec::new();
+        send_create(
+            &mut pipe,
+            &Create {
+                settings: serde_json::json!({}),
+                cpu_seconds: None,
+            },
+        )
+        .unwrap();
+        pipe.truncate(pipe.len() - 2);
+        assert!(read_request(&mut pipe.as_slice()).is_err());
+    }
+
+    #[test]
+    fn a_frame_over_the_limit_is_refused_before_reading_it() {
+        let pipe = u32::MAX.to_le_bytes();
+        assert!(matches!(
+            read_reply(&mut pipe.as_slice()),
+            Err(ProtocolError::TooLarge(_))
+        ));
+    }
+}

@@ -1,0 +1,99 @@
+//! The worker's side: the `lessons __worker --plugin PATH` process. It loads
+//! one plugin, creates its instance, and scores the documents the host sends
+//! until the host closes the pipe. Whatever the plugin does to this process
+//! (abort, segfault, exit, hang) the host sees as a dead or silent worker.
+
+use super::protocol::{self, ProtocolError, Refusal, Reply, Request};
+use crate::plugin::{self, Instance};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter};
+use std::os::fd::FromRawFd;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why the worker stopped before the host closed the pipe.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot set up the protocol pipe: {0}")]
+    Pipe(#[source] io::Error),
+    #[error("the host broke the protocol: {0}")]
+    Protocol(#[from] ProtocolError),
+    #[error("cannot answer the host: {0}")]
+    Reply(#[from] io::Error),
+}
+
+/// Serves one plugin over standard input and output.
+pub fn serve(plugin_path: &Path) -> Result<(), ServeError> {
+    // Before any plugin code runs: whatever the plugin prints must not land
+    // in the protocol, so the protocol moves off fd 1 and fd 1 becomes stderr.
+    let protocol_out = take_stdout().map_err(ServeError::Pipe)?;
+    let mut replies = BufWriter::new(protocol_out);
+    let mut requests = BufReader::new(io::stdin().lock());
+    let plugin = match plugin::load(plugin_path) {
+        Ok(plugin) => Arc::new(plugin),
+        Err(e) => return refuse(&mut replies, &e),
+    };
+    protocol::send_reply(&mut replies, &Reply::Loaded(plugin.summary()))?;
+    let Some(Request::Create(create)) = protocol::read_request(&mut requests)? else {
+        return Ok(());
+    };
+    let instance = match Instance::create(plugin, &create.settings) {
+        Ok(instance) => instance,
+        Err(e) => return refuse(&mut replies, &e),
+    };
+    protocol::send_reply(&mut replies, &Reply::Hello(instance.plugin.summary()))?;
+    while let Some(request) = protocol::read_request(&mut requests)? {
+        let Request::Score(document) = request else {
+            continue;
+        };
+        if let Some(seconds) = create.cpu_seconds {
+            allow_cpu_seconds(seconds);
+        }
+        let raw = instance.call(&document);
+        protocol::send_reply(&mut replies, &Reply::Scored(raw))?;
+    }
+    Ok(())
+}
+
+fn refuse(replies: &mut dyn std::io::Write, e: &plugin::LoadError) -> Result<(), ServeError> {
+    let refusal = Refusal {
+        kind: e.kind().to_string(),
+        message: e.to_string(),
+    };
+    protocol::send_reply(replies, &Reply::Refused(refusal))?;
+    Ok(())
+}
+
+/// Moves the protocol to a private descriptor and points fd 1 at stderr
+/// (GStreamer's plugin scanner does the same).
+fn take_stdout() -> io::Result<File> {
+    // SAFETY: plain descriptor calls on descriptors this process owns.
+    let private = unsafe { libc::fcntl(1, libc::F_DUPFD_CLOEXEC, 3) };
+    if private < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    if unsafe { libc::dup2(2, 1) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `private` is a fresh descriptor nothing else owns.
+    Ok(unsafe { File::from_raw_fd(private) })
+}
+
+/// Lets the next review use `seconds` of CPU beyond what the worker has used:
+/// the limit set at spawn covers loading; this keeps it per review, so a long
+/// batch does not run a healthy worker out of CPU time.
+fn allow_cpu_seconds(seconds: u64) {
+    // SAFETY: getrusage and getrlimit write only into the structs passed.
+    let (usage, mut limit) = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        libc::getrlimit(libc::RLIMIT_CPU, &mut limit);
+        (usage, limit)
+    };
+    let used = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1).max(0) as u64;
+    limit.rlim_cur = (used + seconds).min(limit.rlim_max);
+    // SAFETY: as above; a failure leaves the earlier limit, which is safe.
+    unsafe { libc::setrlimit(libc::RLIMIT_CPU, &limit) };
+}
