@@ -13,25 +13,11 @@ const FUNCTIONS: [&str; 6] = [
     "hindsight",
 ];
 
-/// Every review under reviews/, sub-folders included (the blind review's
-/// matched pairs live in reviews/blind/), as `lessons score reviews` walks it.
 fn review_ids() -> BTreeSet<String> {
-    let mut ids = BTreeSet::new();
-    let mut folders = vec![lessons_tests::workspace_root().join("reviews")];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-                continue;
-            }
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if ext == "md" || ext == "txt" {
-                ids.insert(path.file_stem().unwrap().to_string_lossy().into_owned());
-            }
-        }
-    }
-    ids
+    lessons_tests::corpus_reviews()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect()
 }
 
 fn score_json() -> serde_json::Value {
