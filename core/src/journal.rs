@@ -6,7 +6,7 @@
 //! reviews without one for the same key.
 
 use crate::batch::{PluginRecord, ReviewResult, Tool};
-use crate::run::Progress;
+use crate::run::Observer;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -211,12 +211,12 @@ impl Journal {
     }
 }
 
-impl Progress for Journal {
+impl Observer for Journal {
     fn already_done(&self, review_sha256: &str) -> bool {
         self.done.contains(review_sha256)
     }
 
-    fn finished(&self, review: &ReviewResult, review_sha256: &str) {
+    fn scored(&self, review: &ReviewResult, review_sha256: &str) {
         if let Err(e) = self.append(review, review_sha256) {
             let mut first = self.error.lock().unwrap_or_else(|p| p.into_inner());
             first.get_or_insert(e);
