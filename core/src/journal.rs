@@ -295,8 +295,8 @@ mod tests {
     fn a_resumed_journal_knows_the_finished_reviews_and_cuts_a_partial_line() {
         let path = scratch("partial.jsonl");
         let (journal, _) = Journal::open(&path, false, Tool::this(), "c0", plugins("aa")).unwrap();
-        journal.finished(&review("one"), "h1");
-        journal.finished(&review("two"), "h2");
+        journal.scored(&review("one"), "h1");
+        journal.scored(&review("two"), "h2");
         journal.finish().unwrap();
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(b"{\"review_sha256\":\"h3\",\"to").unwrap();
@@ -306,7 +306,7 @@ mod tests {
         assert!(found.cut_bytes > 0);
         assert!(journal.already_done("h1") && journal.already_done("h2"));
         assert!(!journal.already_done("h3"));
-        journal.finished(&review("three"), "h3");
+        journal.scored(&review("three"), "h3");
         journal.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 3);
@@ -319,7 +319,7 @@ mod tests {
     fn lines_from_another_plugin_build_are_not_reused() {
         let path = scratch("stale.jsonl");
         let (journal, _) = Journal::open(&path, false, Tool::this(), "c0", plugins("aa")).unwrap();
-        journal.finished(&review("one"), "h1");
+        journal.scored(&review("one"), "h1");
         journal.finish().unwrap();
         let (journal, found) =
             Journal::open(&path, true, Tool::this(), "c0", plugins("bb")).unwrap();

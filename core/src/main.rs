@@ -373,10 +373,12 @@ fn check(
     waivers: Option<&Path>,
 ) -> Result<ExitCode> {
     let config = load_config(cli)?;
+    let program = std::env::current_exe().context("cannot find the lessons binary")?;
+    let execution = Execution::Isolated(WorkerSettings::new(program, &config.isolation));
     let plugins = run::prepare_plugins(
         &config,
         &PluginSources::beside_executable(cli.plugin_dirs.clone()),
-        &Execution::InProcess,
+        &execution,
     );
     for refused in &plugins.refused {
         eprintln!("lessons: plugin refused: {refused}");

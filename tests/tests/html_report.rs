@@ -172,12 +172,13 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
-    /// A real mouse click at the centre of the first element matching `selector`.
-    fn click(&mut self, session: &str, selector: &str) {
+    /// A real mouse click at the centre of the element `element` (a script
+    /// expression) finds.
+    fn click(&mut self, session: &str, element: &str) {
         let at = self.eval(
             session,
             &format!(
-                "(() => {{ const e = document.querySelector({selector:?}); e.scrollIntoView({{block: 'center'}}); \
+                "(() => {{ const e = {element}; e.scrollIntoView({{block: 'center'}}); \
                  const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
             ),
         );
@@ -226,6 +227,13 @@ fn problems(events: &[Value]) -> Vec<String> {
         }
     }
     found
+}
+
+/// The script expression for the sort button of the column titled `title`.
+fn header(title: &str) -> String {
+    format!(
+        "[...document.querySelectorAll('#reviews thead button')].find(b => b.textContent.trim() === {title:?})"
+    )
 }
 
 /// The numbers in one column of the batch table, top to bottom, and its aria-sort.
@@ -333,21 +341,21 @@ fn the_html_report_loads_without_errors_sorts_on_a_click_and_is_photographed() {
         before, descending,
         "the table must start in another order for the click to show"
     );
-    browser.click(&session, "#reviews thead th:nth-child(2) button");
+    browser.click(&session, &header("hand-wringing"));
     let (after, sort) = column(&mut browser, &session, "hand-wringing");
     assert_eq!(
         (after.clone(), sort.as_str()),
         (descending.clone(), "descending")
     );
-    browser.click(&session, "#reviews thead th:nth-child(2) button");
+    browser.click(&session, &header("hand-wringing"));
     let (again, sort) = column(&mut browser, &session, "hand-wringing");
     descending.reverse();
     assert_eq!((again, sort.as_str()), (descending, "ascending"));
 
     // The picture a reader first sees: ranked by learning index, only the
     // reviews that add real learning, then the charts and the first text.
-    browser.click(&session, "#reviews thead th:nth-child(8) button");
-    browser.click(&session, "#only-learning");
+    browser.click(&session, &header("Learning index"));
+    browser.click(&session, "document.getElementById('only-learning')");
     let shown = browser.eval(&session, "document.getElementById('shown').textContent");
     assert!(
         shown.as_str().unwrap().ends_with("of 40 reviews shown"),

@@ -6,7 +6,7 @@
 
 use super::ReportError;
 use super::known::{self, Recurring};
-use super::palette::{Look, look};
+use super::palette::look;
 use super::source;
 use crate::batch::{Batch, EvidenceRecord, ReviewResult};
 use crate::config::FUNCTIONS;
@@ -26,7 +26,7 @@ fn functions() -> &'static [&'static str] {
 pub fn write(batch: &Batch, metrics: &[String], out: &mut dyn Write) -> Result<(), ReportError> {
     let mut page = String::with_capacity(1 << 20);
     let recurring = known::recurring(batch);
-    head(&mut page, batch);
+    head(&mut page, batch, metrics);
     summary(&mut page, batch);
     batch_table(&mut page, batch, metrics);
     distribution(&mut page, batch, metrics);
@@ -40,17 +40,45 @@ pub fn write(batch: &Batch, metrics: &[String], out: &mut dyn Write) -> Result<(
     Ok(())
 }
 
-fn head(page: &mut String, batch: &Batch) {
+fn head(page: &mut String, batch: &Batch, metrics: &[String]) {
     let _ = write!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"{} {}\">\n\
-         <title>Which reviews add real learning? {} reviews</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+         <title>Which reviews add real learning? {} reviews</title>\n<style>\n{STYLE}",
         escape(&batch.tool.name),
         escape(&batch.tool.version),
         batch.reviews.len()
     );
+    let mut all: BTreeSet<&str> = metrics.iter().map(String::as_str).collect();
+    all.extend(
+        batch
+            .reviews
+            .iter()
+            .flat_map(|r| r.evidence.iter().map(|e| e.metric.as_str())),
+    );
+    for metric in all {
+        let l = look(metric);
+        let _ = writeln!(
+            page,
+            ".m-{c} {{ background: {}; text-decoration-color: {}; text-decoration-style: {}; }}\n.t-{c} {{ border-color: {}; }}",
+            l.tint,
+            l.colour,
+            l.underline,
+            l.colour,
+            c = class(metric)
+        );
+    }
+    page.push_str("</style>\n</head>\n<body>\n");
+}
+
+/// A metric id made safe as a CSS class name.
+fn class(metric: &str) -> String {
+    metric.replace(
+        |c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+        "-",
+    )
 }
 
 fn summary(page: &mut String, batch: &Batch) {
@@ -353,22 +381,14 @@ fn legend(page: &mut String, metrics: &[String]) {
         let l = look(metric);
         let _ = write!(
             page,
-            "<li><mark style=\"{style}\"><span class=\"key\" style=\"border-color:{c}\">{label}</span></mark> {name}{kind}</li>",
-            style = mark_style(&l),
-            c = l.colour,
+            "<li><mark class=\"m-{c}\"><span class=\"key t-{c}\">{label}</span></mark> {name}{kind}</li>",
+            c = class(metric),
             label = l.label,
             name = escape(&l.name),
             kind = if l.learning { "" } else { " (noise)" }
         );
     }
     page.push_str("</ul>\n");
-}
-
-fn mark_style(l: &Look) -> String {
-    format!(
-        "background:{};text-decoration-color:{};text-decoration-style:{}",
-        l.tint, l.colour, l.underline
-    )
 }
 
 fn texts(page: &mut String, batch: &Batch, metrics: &[String]) {
@@ -456,13 +476,11 @@ fn highlight(page: &mut String, text: &str, evidence: &[EvidenceRecord]) {
         match covering.iter().min_by_key(|(s, e, _)| e - s) {
             None => page.push_str(&piece),
             Some((_, _, e)) => {
-                let l = look(&e.metric);
                 let _ = write!(
                     page,
-                    "<mark class=\"m-{metric}{overlap}\" style=\"{style}\">{piece}</mark>",
-                    metric = escape(&e.metric),
+                    "<mark class=\"m-{metric}{overlap}\">{piece}</mark>",
+                    metric = class(&e.metric),
                     overlap = if covering.len() > 1 { " overlap" } else { "" },
-                    style = mark_style(&l)
                 );
             }
         }
@@ -470,8 +488,8 @@ fn highlight(page: &mut String, text: &str, evidence: &[EvidenceRecord]) {
             let l = look(&e.metric);
             let _ = write!(
                 page,
-                "<span class=\"tag\" style=\"border-color:{c}\" title=\"{note} [{rule}]\">{label}<span class=\"sr\"> {name} passage ends: {note}</span></span>",
-                c = l.colour,
+                "<span class=\"tag t-{c}\" title=\"{note} [{rule}]\">{label}<span class=\"sr\"> {name} passage ends: {note}</span></span>",
+                c = class(&e.metric),
                 note = escape(&e.note),
                 rule = escape(&e.rule),
                 label = l.label,
