@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod batch;
+pub mod blind;
 pub mod config;
 pub mod coverage;
 pub mod discover;

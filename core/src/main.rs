@@ -4,9 +4,11 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use lessons::batch::{Batch, Tool};
+use lessons::blind::{self, Destination, rules::Rules};
 use lessons::config::Config;
 use lessons::journal::Journal;
 use lessons::plugin::worker::{WorkerSettings, serve};
+use lessons::report::blind::BlindFormat;
 use lessons::report::{self, Format, check};
 use lessons::run::{self, Execution, PluginSources};
 use lessons::validate::{self as validation, Labels, Split};
@@ -89,6 +91,10 @@ enum Command {
         #[arg(long, value_name = "PARENT", default_value = ".")]
         dir: PathBuf,
     },
+    /// Blind case narratives for a blind review (outcome removed, names,
+    /// places and dates replaced, files renamed to codes); with --score,
+    /// measure how far each plugin's scores move when the outcome is hidden.
+    Blind(BlindArgs),
     /// Measure how far the scores agree with expert labels.
     Validate {
         /// The labels file: [reviews.<id>] tables of 0–4 levels per metric.
@@ -159,6 +165,37 @@ struct ScoreRequest<'a> {
     in_process: bool,
 }
 
+#[derive(clap::Args)]
+struct BlindArgs {
+    /// Case files or folders to blind.
+    #[arg(required_unless_present = "score", conflicts_with = "score")]
+    cases: Vec<PathBuf>,
+    /// The panel's folder for the blinded cases (must be new or empty).
+    #[arg(long, short, value_name = "DIR", required_unless_present = "score")]
+    output: Option<PathBuf>,
+    /// The seed that draws the case codes and their order (default: from the clock, recorded in the key).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The key file, code → original: written when blinding, read when scoring (default: DIR.key.toml beside the folder).
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// The redaction log: Markdown, or JSON if the name ends in .json (default: DIR.redactions.md beside the folder).
+    #[arg(long, value_name = "FILE", conflicts_with = "score")]
+    log: Option<PathBuf>,
+    /// More blinding rules, added to the bundled ones (repeatable; same shape as core/src/blind/rules.toml).
+    #[arg(long = "rules", value_name = "FILE", conflicts_with = "score")]
+    rules: Vec<PathBuf>,
+    /// Score the blinded cases in DIR against the originals named in the key.
+    #[arg(long, value_name = "DIR")]
+    score: Option<PathBuf>,
+    /// The matched pairs, saying which case had the bad outcome (default: pairs.toml beside the originals).
+    #[arg(long, value_name = "FILE", requires = "score")]
+    pairs: Option<PathBuf>,
+    /// The output format of --score.
+    #[arg(long, short, value_enum, default_value = "table", requires = "score")]
+    format: BlindFormat,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
@@ -182,6 +219,10 @@ fn main() -> ExitCode {
         Command::Extract { file, format } => extract(file, *format),
         Command::TestRules { packs } => test_rules(packs),
         Command::NewPlugin { name, lang, dir } => new_plugin(name, *lang, dir),
+        Command::Blind(args) => match &args.score {
+            Some(panel) => blind_score(&cli, args, panel),
+            None => blind(args),
+        },
         Command::Validate {
             labels,
             split,
@@ -614,4 +655,82 @@ fn extract(file: &Path, format: ExtractFormat) -> Result<ExitCode> {
         .write_all(shown.as_bytes())
         .context("cannot write to standard output")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The top-level entry point for `lessons blind CASE... -o DIR`.
+fn blind(args: &BlindArgs) -> Result<ExitCode> {
+    let panel = args
+        .output
+        .as_deref()
+        .context("name the panel's folder with -o DIR")?;
+    let rules = Rules::load(&args.rules)?;
+    let seed = args.seed.unwrap_or_else(seed_from_clock);
+    let to = Destination::new(panel, args.key.as_deref(), args.log.as_deref());
+    let blinding = blind::blind(&args.cases, &rules, seed);
+    for s in &blinding.skipped {
+        eprintln!("lessons: skipped {}", s.reason);
+    }
+    blind::write(&blinding, &to)?;
+    let total = |f: fn(&blind::log::CaseLog) -> usize| {
+        blinding.cases.iter().map(|c| f(&c.log)).sum::<usize>()
+    };
+    println!(
+        "blinded {} case(s) into {} with seed {seed}",
+        blinding.cases.len(),
+        to.panel.display()
+    );
+    println!(
+        "  {} passage(s) removed, {} detail(s) replaced, {} passage(s) flagged for a person to check",
+        total(|l| l.removed),
+        total(|l| l.replaced),
+        total(|l| l.flagged)
+    );
+    println!("  key (keep from the panel): {}", to.key.display());
+    println!(
+        "  redaction log (keep from the panel): {}",
+        to.log.display()
+    );
+    Ok(if blinding.skipped.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_PARTIAL)
+    })
+}
+
+/// A seed when none is given; it is printed and kept in the key, so the run
+/// can be repeated.
+fn seed_from_clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// The top-level entry point for `lessons blind --score DIR --key KEY`.
+fn blind_score(cli: &Cli, args: &BlindArgs, panel: &Path) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let program = std::env::current_exe().context("cannot find the lessons binary")?;
+    let plugins = run::prepare_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &Execution::Isolated(WorkerSettings::new(program, &config.isolation)),
+    );
+    for refused in &plugins.refused {
+        eprintln!("lessons: plugin refused: {refused}");
+    }
+    if plugins.instances.is_empty() {
+        anyhow::bail!(
+            "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
+        );
+    }
+    let key = Destination::new(panel, args.key.as_deref(), None).key;
+    let result = blind::score::score(panel, &key, args.pairs.as_deref(), &plugins)?;
+    let mut out = std::io::stdout().lock();
+    lessons::report::blind::write(&result, args.format, &mut out)?;
+    let partial =
+        !result.problems.is_empty() || result.cases.iter().any(|c| !c.problems.is_empty());
+    Ok(if partial {
+        ExitCode::from(EXIT_PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -22,14 +22,9 @@ const ANALYSIS: [&str; 4] = [
 ];
 
 fn review_ids() -> BTreeSet<String> {
-    std::fs::read_dir(lessons_tests::workspace_root().join("reviews"))
-        .unwrap()
-        .filter_map(|e| {
-            let path = e.unwrap().path();
-            let ext = path.extension()?.to_str()?.to_string();
-            (ext == "md" || ext == "txt")
-                .then(|| path.file_stem().unwrap().to_string_lossy().into_owned())
-        })
+    lessons_tests::corpus_reviews()
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect()
 }
 
