@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The plugin tutorial (notes/rules.md, "Tutorial"), command for command: a
+# The plugin tutorial (plugin-api.md, "Tutorial"), command for command: a
 # rule pack with a .dic dictionary, its tests, a Rust plugin from the
 # template, both loaded and scored, and validated against a small labels
 # file. CI runs it; it stops at the first command that fails.

@@ -181,7 +181,7 @@ impl Default for VerdictRule {
                 "acting_on_negligence".into(),
                 "new_lessons".into(),
             ],
-            // Chosen on the tune split only (notes/scoring.md): the midpoint
+            // Chosen on the tune split only (docs/scoring.md): the midpoint
             // of the interval of thresholds that classifies the most tune
             // reviews correctly, between the highest-scoring review labelled
             // "no real learning" (57.5) and the lowest labelled "adds" (60).

@@ -27,7 +27,7 @@ fn metric<'v>(validation: &'v serde_json::Value, name: &str) -> &'v serde_json::
         .unwrap_or_else(|| panic!("no figures for {name}"))
 }
 
-/// The figures measured on the held-out split (notes/scoring.md). Five of the
+/// The figures measured on the held-out split (docs/scoring.md). Five of the
 /// six metrics reach the target of 0.75; handwringing does not (0.675
 /// measured), and this asserts what it does reach.
 const HOLDOUT_SPEARMAN: [(&str, f64); 6] = [
