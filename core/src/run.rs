@@ -372,7 +372,6 @@ pub fn score_observed(
             kind: u.kind.into(),
         })
         .collect();
-    observer.started(files.len());
     let fates: Vec<Fate> = files
         .par_iter()
         .map(|path| {
