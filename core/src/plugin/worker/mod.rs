@@ -195,7 +195,9 @@ fn describe_exit(status: ExitStatus) -> String {
     if let Some(signal) = status.signal() {
         let name = match signal {
             libc::SIGSEGV => " (SIGSEGV: the plugin read or wrote memory it does not own)",
-            libc::SIGABRT => " (SIGABRT: the plugin aborted)",
+            libc::SIGABRT => {
+                " (SIGABRT: the plugin aborted, or failed to allocate under the memory limit)"
+            }
             libc::SIGBUS => " (SIGBUS)",
             libc::SIGFPE => " (SIGFPE)",
             libc::SIGILL => " (SIGILL)",
