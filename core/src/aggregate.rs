@@ -5,7 +5,7 @@
 
 use crate::batch::{EvidenceRecord, ReviewError, ReviewResult};
 use crate::config::{Config, FUNCTIONS};
-use crate::document::Document;
+use crate::document::{Document, LineIndex};
 use crate::plugin::{ScoreError, validate::Validated};
 use std::collections::BTreeMap;
 
@@ -29,6 +29,7 @@ pub fn review(
     let mut evidence = Vec::new();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let lines = document.line_index();
     for outcome in outcomes {
         let validated = match outcome.result {
             Ok(v) => v,
@@ -50,7 +51,7 @@ pub fn review(
             validated
                 .evidence
                 .iter()
-                .map(|e| locate(document, outcome.plugin, e)),
+                .map(|e| locate(document, &lines, outcome.plugin, e)),
         );
         warnings.extend(
             validated
@@ -105,7 +106,12 @@ pub fn verdict(scores: &BTreeMap<String, Option<f64>>, config: &Config) -> bool 
         .any(|s| s >= config.verdict.threshold)
 }
 
-fn locate(document: &Document, plugin: &str, e: &lessons_plugin::Evidence) -> EvidenceRecord {
+fn locate(
+    document: &Document,
+    lines: &LineIndex<'_>,
+    plugin: &str,
+    e: &lessons_plugin::Evidence,
+) -> EvidenceRecord {
     let start = e.start as usize;
     let text: String = document.text[start..e.end as usize]
         .chars()
@@ -116,8 +122,8 @@ fn locate(document: &Document, plugin: &str, e: &lessons_plugin::Evidence) -> Ev
         plugin: plugin.to_string(),
         start: e.start,
         end: e.end,
-        line: document.line_of(start),
-        column: document.column_of(start),
+        line: lines.line(start),
+        column: lines.column(start),
         page: document.page_of(start),
         section: document.section_heading_of(start).to_string(),
         section_kind: document.section_kind_of(start).to_string(),

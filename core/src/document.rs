@@ -58,21 +58,16 @@ impl Document {
         }
     }
 
-    /// The 1-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    }
-
-    /// The 1-based column (in characters) of a byte offset.
-    pub fn column_of(&self, offset: usize) -> usize {
-        let end = floor_char_boundary(&self.text, offset);
-        let line_start = self.text[..end].rfind('\n').map_or(0, |i| i + 1);
-        self.text[line_start..end].chars().count() + 1
+    /// Where each line starts, for locating evidence: built once per
+    /// document, so that each lookup is a binary search, not a scan.
+    pub fn line_index(&self) -> LineIndex<'_> {
+        let starts = std::iter::once(0)
+            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex {
+            text: &self.text,
+            starts,
+        }
     }
 
     /// The page number holding a byte offset, for paged sources.
@@ -105,6 +100,26 @@ impl Document {
             sections[i - 1].kind
         };
         lessons_plugin::SectionKind::from_code(code).name()
+    }
+}
+
+/// Line starts of a text, for turning byte offsets into lines and columns.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl LineIndex<'_> {
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// The 1-based column, in characters, of a byte offset.
+    pub fn column(&self, offset: usize) -> usize {
+        let end = floor_char_boundary(self.text, offset);
+        let line_start = self.starts[self.line(end) - 1];
+        self.text[line_start..end].chars().count() + 1
     }
 }
 

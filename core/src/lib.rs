@@ -12,5 +12,8 @@ pub mod document;
 pub mod ingest;
 pub mod journal;
 pub mod plugin;
+pub mod recurrence;
 pub mod report;
 pub mod run;
+pub mod stats;
+pub mod validate;

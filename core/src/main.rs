@@ -9,6 +9,7 @@ use lessons::journal::Journal;
 use lessons::plugin::worker::{WorkerSettings, serve};
 use lessons::report::{self, Format};
 use lessons::run::{self, Execution, PluginSources};
+use lessons::validate::{self as validation, Labels, Split};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -60,12 +61,36 @@ enum Command {
     },
     /// List the plugins found, and the reason for each one refused.
     Plugins,
+    /// Measure how far the scores agree with expert labels.
+    Validate {
+        /// The labels file: [reviews.<id>] tables of 0–4 levels per metric.
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        /// Which labelled reviews to validate on.
+        #[arg(long, value_enum, default_value = "all")]
+        split: Split,
+        /// A metric to validate (repeatable; default: every labelled metric).
+        #[arg(long = "metric", value_name = "M")]
+        metrics: Vec<String>,
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ValidationFormat,
+        /// Review files or folders (default: the labels file's folder).
+        paths: Vec<PathBuf>,
+    },
     /// Internal: serve one plugin to a `lessons score` process over pipes.
     #[command(name = "__worker", hide = true)]
     Worker {
         #[arg(long, value_name = "LIBRARY")]
         plugin: PathBuf,
     },
+}
+
+/// How `lessons validate` prints its figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ValidationFormat {
+    Text,
+    Json,
 }
 
 /// What `lessons score` was asked to do.
@@ -97,6 +122,13 @@ fn main() -> ExitCode {
             },
         ),
         Command::Plugins => plugins(&cli),
+        Command::Validate {
+            labels,
+            split,
+            metrics,
+            format,
+            paths,
+        } => validate(&cli, labels, *split, metrics, *format, paths),
         Command::Worker { plugin } => worker(plugin),
     };
     match outcome {
@@ -280,4 +312,47 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_PARTIAL)
     })
+}
+
+/// The top-level entry point for `lessons validate`.
+fn validate(
+    cli: &Cli,
+    labels: &Path,
+    split: Split,
+    metrics: &[String],
+    format: ValidationFormat,
+    paths: &[PathBuf],
+) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let labels = Labels::read(labels)?;
+    let mut options = validation::Options {
+        split,
+        metrics: metrics.to_vec(),
+        threshold: config.verdict.threshold,
+    };
+    options.metrics = options.chosen_metrics(&labels)?;
+    let paths = if paths.is_empty() {
+        let folder = labels.path.parent().filter(|d| !d.as_os_str().is_empty());
+        vec![folder.unwrap_or(Path::new(".")).to_path_buf()]
+    } else {
+        paths.to_vec()
+    };
+    let plugins = run::prepare_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &Execution::InProcess,
+    );
+    for refused in &plugins.refused {
+        eprintln!("lessons: plugin refused: {refused}");
+    }
+    let result = validation::run(&labels, &paths, &options, &plugins, &config)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ValidationFormat::Text => validation::write_text(&result, &mut out)?,
+        ValidationFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &result)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

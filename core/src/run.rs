@@ -358,7 +358,7 @@ pub fn score_with(
             Fate::Skipped(skip) => skipped.push(skip),
         }
     }
-    Batch {
+    let mut batch = Batch {
         tool: Tool::this(),
         config_sha256: config.sha256.clone(),
         plugins: plugins.records(),
@@ -367,7 +367,9 @@ pub fn score_with(
         refused_plugins: plugins.refusals(),
         disabled_plugins: plugins.disabled_during_run(),
         already_done,
-    }
+    };
+    crate::recurrence::discount(&mut batch, config);
+    batch
 }
 
 /// Reads and scores one file.

@@ -102,15 +102,17 @@ fn check_evidence(review: &serde_json::Value) {
     for function in FUNCTIONS {
         if review["scores"][function].as_f64().unwrap() > 0.0 {
             assert!(
-                evidence.iter().any(|e| e["metric"] == function),
-                "{}: a non-zero {function} has evidence",
+                evidence
+                    .iter()
+                    .any(|e| e["metric"] == function && e["weight"].as_f64().unwrap() > 0.0),
+                "{}: a non-zero {function} has evidence that weighed in it",
                 review["id"]
             );
         }
     }
     for e in evidence {
         for key in [
-            "metric", "plugin", "start", "end", "line", "page", "section", "text", "note",
+            "metric", "plugin", "start", "end", "line", "page", "section", "text", "note", "rule",
         ] {
             assert!(e.get(key).is_some(), "evidence has {key}");
         }

@@ -2,7 +2,10 @@
 //! workspace, and load and score; the C header matches the Rust ABI byte for
 //! byte.
 
-use lessons_plugin::abi::{DocumentView, HostInfo, Item, MetricDecl, Page, Paragraph, PluginDescriptor, Section, Sentence, Sink, StrRef};
+use lessons_plugin::abi::{
+    DocumentView, HostInfo, Item, MetricDecl, Page, Paragraph, PluginDescriptor, Section, Sentence,
+    Sink, StrRef,
+};
 use lessons_tests::{artifacts, lessons, scratch, stderr, workspace_root};
 use std::mem::{offset_of, size_of};
 use std::path::{Path, PathBuf};
@@ -65,14 +68,35 @@ int main(void) {
         ("LessonsPage", size_of::<Page>()),
         ("LessonsDocumentView", size_of::<DocumentView>()),
         ("LessonsPluginDescriptor", size_of::<PluginDescriptor>()),
-        ("LessonsPluginDescriptor.flags", offset_of!(PluginDescriptor, flags)),
-        ("LessonsPluginDescriptor.name", offset_of!(PluginDescriptor, name)),
-        ("LessonsPluginDescriptor.metrics", offset_of!(PluginDescriptor, metrics)),
-        ("LessonsPluginDescriptor.create", offset_of!(PluginDescriptor, create)),
-        ("LessonsPluginDescriptor.destroy", offset_of!(PluginDescriptor, destroy)),
+        (
+            "LessonsPluginDescriptor.flags",
+            offset_of!(PluginDescriptor, flags),
+        ),
+        (
+            "LessonsPluginDescriptor.name",
+            offset_of!(PluginDescriptor, name),
+        ),
+        (
+            "LessonsPluginDescriptor.metrics",
+            offset_of!(PluginDescriptor, metrics),
+        ),
+        (
+            "LessonsPluginDescriptor.create",
+            offset_of!(PluginDescriptor, create),
+        ),
+        (
+            "LessonsPluginDescriptor.destroy",
+            offset_of!(PluginDescriptor, destroy),
+        ),
         ("LessonsDocumentView.text", offset_of!(DocumentView, text)),
-        ("LessonsDocumentView.sentences", offset_of!(DocumentView, sentences)),
-        ("LessonsDocumentView.pages_len", offset_of!(DocumentView, pages_len)),
+        (
+            "LessonsDocumentView.sentences",
+            offset_of!(DocumentView, sentences),
+        ),
+        (
+            "LessonsDocumentView.pages_len",
+            offset_of!(DocumentView, pages_len),
+        ),
         ("LessonsSentence.flags", offset_of!(Sentence, flags)),
         ("LessonsSection.level", offset_of!(Section, level)),
         ("LessonsMetricDecl.max", offset_of!(MetricDecl, max)),
@@ -80,33 +104,76 @@ int main(void) {
     ];
     for (name, value) in expected {
         let line = format!("{name} {value}");
-        assert!(printed.lines().any(|l| l == line), "C says {:?}, Rust says {line:?}", printed.lines().find(|l| l.starts_with(&format!("{name} "))));
+        assert!(
+            printed.lines().any(|l| l == line),
+            "C says {:?}, Rust says {line:?}",
+            printed.lines().find(|l| l.starts_with(&format!("{name} ")))
+        );
     }
 }
 
 fn score_with(plugin: &Path, metric: &str) -> serde_json::Value {
-    let output = lessons(&["score", "reviews", "--plugins", plugin.to_str().unwrap(), "--format", "json"]);
+    let output = lessons(&[
+        "score",
+        "reviews",
+        "--plugins",
+        plugin.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let batch: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert!(batch["reviews"].as_array().unwrap().iter().all(|r| r["scores"][metric].is_number()), "every review has {metric}");
+    assert!(
+        batch["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["scores"][metric].is_number()),
+        "every review has {metric}"
+    );
     batch
 }
 
 #[test]
 fn the_c_example_builds_with_the_documented_command_and_scores() {
-    let library = scratch("c-example").join(format!("{}lessons_example_c{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX));
-    compile_c(&workspace_root().join("plugins/examples/c-minimal/should_have.c"), &library, true);
+    let library = scratch("c-example").join(format!(
+        "{}lessons_example_c{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    compile_c(
+        &workspace_root().join("plugins/examples/c-minimal/should_have.c"),
+        &library,
+        true,
+    );
     let batch = score_with(&library, "c_should_have");
     let reviews = batch["reviews"].as_array().unwrap();
-    let witch_hunt = reviews.iter().find(|r| r["id"] == "brenmoor-child-t").unwrap();
+    let witch_hunt = reviews
+        .iter()
+        .find(|r| r["id"] == "brenmoor-child-t")
+        .unwrap();
     assert!(witch_hunt["scores"]["c_should_have"].as_f64().unwrap() > 0.0);
-    let cited: Vec<&serde_json::Value> = witch_hunt["evidence"].as_array().unwrap().iter().filter(|e| e["plugin"] == "c_should_have").collect();
-    assert!(!cited.is_empty() && cited.iter().all(|e| e["text"].as_str().unwrap().contains("should have")));
+    let cited: Vec<&serde_json::Value> = witch_hunt["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["plugin"] == "c_should_have")
+        .collect();
+    assert!(
+        !cited.is_empty()
+            && cited
+                .iter()
+                .all(|e| e["text"].as_str().unwrap().contains("should have"))
+    );
 }
 
 #[test]
 fn the_rust_example_builds_outside_the_workspace_and_scores() {
-    let target = artifacts().bundled_dir.parent().unwrap().join("example-builds");
+    let target = artifacts()
+        .bundled_dir
+        .parent()
+        .unwrap()
+        .join("example-builds");
     let manifest = workspace_root().join("plugins/examples/rust-minimal/Cargo.toml");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--manifest-path"])
@@ -116,7 +183,17 @@ fn the_rust_example_builds_outside_the_workspace_and_scores() {
         .status()
         .unwrap();
     assert!(status.success());
-    let library: PathBuf = target.join("debug").join(format!("{}lessons_example_minimal{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX));
+    let library: PathBuf = target.join("debug").join(format!(
+        "{}lessons_example_minimal{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
     let batch = score_with(&library, "because_density");
-    assert!(batch["plugins"].as_array().unwrap().iter().any(|p| p["name"] == "because_density"));
+    assert!(
+        batch["plugins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "because_density")
+    );
 }

@@ -19,14 +19,41 @@ fn a_good_fixture_loads_with_its_metadata() {
 
 #[test]
 fn each_broken_descriptor_is_refused_with_its_own_typed_error() {
-    assert!(matches!(load("fx_no_entry"), Err(LoadError::MissingEntry { .. })));
-    assert!(matches!(load("fx_bad_magic"), Err(LoadError::BadMagic { found: 0x0BAD_0BAD_0BAD_0BAD, .. })));
-    assert!(matches!(load("fx_truncated"), Err(LoadError::Truncated { found: 24, .. })));
-    assert!(matches!(load("fx_null_function"), Err(LoadError::NullFunction { function: "score", .. })));
+    assert!(matches!(
+        load("fx_no_entry"),
+        Err(LoadError::MissingEntry { .. })
+    ));
+    assert!(matches!(
+        load("fx_bad_magic"),
+        Err(LoadError::BadMagic {
+            found: 0x0BAD_0BAD_0BAD_0BAD,
+            ..
+        })
+    ));
+    assert!(matches!(
+        load("fx_truncated"),
+        Err(LoadError::Truncated { found: 24, .. })
+    ));
+    assert!(matches!(
+        load("fx_null_function"),
+        Err(LoadError::NullFunction {
+            function: "score",
+            ..
+        })
+    ));
     match load("fx_wrong_abi_major") {
-        Err(e @ LoadError::AbiMismatch { plugin_major: 2, host_major: 1, .. }) => {
+        Err(
+            e @ LoadError::AbiMismatch {
+                plugin_major: 2,
+                host_major: 1,
+                ..
+            },
+        ) => {
             let message = e.to_string();
-            assert!(message.contains("plugin ABI 2.0") && message.contains("host ABI 1.0"), "{message}");
+            assert!(
+                message.contains("plugin ABI 2.0") && message.contains("host ABI 1.0"),
+                "{message}"
+            );
         }
         other => panic!("expected an ABI mismatch, got {other:?}"),
     }
@@ -36,25 +63,55 @@ fn each_broken_descriptor_is_refused_with_its_own_typed_error() {
 fn a_library_that_is_not_a_plugin_is_named_with_the_fix() {
     let err = load("fx_no_entry").unwrap_err();
     let message = err.to_string();
-    assert!(message.contains("libfx_no_entry") && message.contains("lessons_plugin_entry") && message.contains("export_scorer!"), "{message}");
+    assert!(
+        message.contains("libfx_no_entry")
+            && message.contains("lessons_plugin_entry")
+            && message.contains("export_scorer!"),
+        "{message}"
+    );
 }
 
 #[test]
 fn the_plugins_command_lists_refusals_with_reasons() {
-    let fixture = artifacts().fixture("fx_bad_magic").to_str().unwrap().to_string();
+    let fixture = artifacts()
+        .fixture("fx_bad_magic")
+        .to_str()
+        .unwrap()
+        .to_string();
     let output = lessons(&["plugins", "--plugins", &fixture]);
     assert_eq!(output.status.code(), Some(3));
     let listing = stdout(&output);
-    assert!(listing.contains("refused:") && listing.contains("bad magic"), "{listing}");
-    assert!(listing.contains("handwringing"), "the good plugins are still listed");
+    assert!(
+        listing.contains("refused:") && listing.contains("bad magic"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("handwringing"),
+        "the good plugins are still listed"
+    );
 }
 
 #[test]
 fn a_panic_in_create_refuses_the_plugin_and_the_batch_goes_on() {
-    let fixture = artifacts().fixture("fx_panic_in_create").to_str().unwrap().to_string();
-    let output = lessons(&["score", "reviews", "--plugins", &fixture, "--format", "json"]);
+    let fixture = artifacts()
+        .fixture("fx_panic_in_create")
+        .to_str()
+        .unwrap()
+        .to_string();
+    let output = lessons(&[
+        "score",
+        "reviews",
+        "--plugins",
+        &fixture,
+        "--format",
+        "json",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("deliberate panic in create"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("deliberate panic in create"),
+        "{}",
+        stderr(&output)
+    );
     let batch: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(batch["refused_plugins"][0]["kind"] == "create_failed");
     assert_eq!(bundled_scores(&batch), bundled_scores(&baseline()));
@@ -75,7 +132,10 @@ fn bundled_scores(batch: &serde_json::Value) -> BTreeMap<String, String> {
         .map(|r| {
             let mut scores = r["scores"].as_object().unwrap().clone();
             scores.remove("fixture_length");
-            (r["id"].as_str().unwrap().to_string(), serde_json::to_string(&scores).unwrap())
+            (
+                r["id"].as_str().unwrap().to_string(),
+                serde_json::to_string(&scores).unwrap(),
+            )
         })
         .collect()
 }
@@ -95,22 +155,46 @@ fn misbehaving_results_become_per_review_errors_and_leave_other_plugins_alone() 
     for (fixture, kind, words) in cases {
         let path = artifacts().fixture(fixture).to_str().unwrap().to_string();
         let output = lessons(&["score", "reviews", "--plugins", &path, "--format", "json"]);
-        assert_eq!(output.status.code(), Some(3), "{fixture}: a partial batch: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{fixture}: a partial batch: {}",
+            stderr(&output)
+        );
         let batch: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let reviews = batch["reviews"].as_array().unwrap();
         let affected = reviews.iter().filter(|r| {
-            r["errors"].as_array().unwrap().iter().any(|e| e["kind"] == kind && e["message"].as_str().unwrap().contains(words))
+            r["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["kind"] == kind && e["message"].as_str().unwrap().contains(words))
         });
         let needs_multibyte = fixture == "fx_span_mid_char";
         if needs_multibyte {
-            assert!(affected.count() > 0, "{fixture}: some review has a multi-byte character and an error");
+            assert!(
+                affected.count() > 0,
+                "{fixture}: some review has a multi-byte character and an error"
+            );
         } else {
-            assert_eq!(affected.count(), reviews.len(), "{fixture}: every review carries a {kind} error naming {words:?}");
+            assert_eq!(
+                affected.count(),
+                reviews.len(),
+                "{fixture}: every review carries a {kind} error naming {words:?}"
+            );
         }
-        assert_eq!(bundled_scores(&batch), expected, "{fixture}: the bundled plugins' scores are unchanged");
+        assert_eq!(
+            bundled_scores(&batch),
+            expected,
+            "{fixture}: the bundled plugins' scores are unchanged"
+        );
         for review in reviews {
             let refused = !review["errors"].as_array().unwrap().is_empty();
-            assert_eq!(review["scores"]["fixture_length"].is_null(), refused, "{fixture}: a refused result gives no score, an accepted one does");
+            assert_eq!(
+                review["scores"]["fixture_length"].is_null(),
+                refused,
+                "{fixture}: a refused result gives no score, an accepted one does"
+            );
         }
     }
 }

@@ -44,11 +44,13 @@ impl Scorer for FingerPointing {
         let all = self.lexicon.scan(document);
         let hits = measure::distinct(document, &all);
         let with_role: HashSet<usize> = sentences_of(&self.lexicon, &hits, "role");
+        let set_aside: HashSet<usize> = sentences_of(&self.lexicon, &hits, "disclaimer");
         let mut blame = 0.0;
         for hit in &hits {
             let cue = &self.lexicon.cues[hit.cue];
             let aimed = match cue.id.as_str() {
-                "role" | "systems_framing" => continue,
+                "role" | "systems_framing" | "disclaimer" => continue,
+                _ if set_aside.contains(&hit.sentence) => continue,
                 "counterfactual" if !with_role.contains(&hit.sentence) => UNAIMED,
                 _ => 1.0,
             };

@@ -5,6 +5,7 @@
 //! actions such as training and reminders).
 
 use lessons_lexicon::{Lexicon, measure, recommendation};
+use lessons_plugin::abi::Span;
 use lessons_plugin::{Document, Metric, PluginError, Report, Scorer, SectionKind, export_scorer};
 
 const METRIC: &str = "handwringing";
@@ -68,36 +69,34 @@ impl Scorer for Handwringing {
 
 /// The share of recommendations that are vague or weak, citing each one.
 fn read_recommendations(document: &Document<'_>, report: &mut Report) -> Option<f64> {
-    if document.recommendations.is_empty() {
-        return None;
-    }
     let mut vague = 0.0;
+    let mut count = 0usize;
     for item in document.recommendations {
-        let reading = recommendation::read(document.slice(item.span));
-        let share = if reading.is_vague() {
-            1.0
-        } else if reading.weak_action && !reading.is_specific() {
-            0.5
-        } else {
-            0.0
-        };
-        if share > 0.0 {
-            let note = if reading.is_vague() {
-                "this recommendation has no owner, date or measure"
+        for (reading, range) in recommendation::read_item(document.slice(item.span)) {
+            count += 1;
+            let share = if reading.is_vague() {
+                1.0
+            } else if reading.weak_action && !reading.is_specific() {
+                0.5
             } else {
-                "a weak action (training, reminders, guidance) with no measure of effect"
+                0.0
             };
-            report.cite(
-                METRIC,
-                item.span,
-                "handwringing.recommendation",
-                note,
-                share,
-            );
+            if share > 0.0 {
+                let note = if reading.is_vague() {
+                    "this recommendation has no owner, date or measure"
+                } else {
+                    "a weak action (training, reminders, guidance) with no measure of effect"
+                };
+                let span = Span {
+                    start: item.span.start + range.start as u64,
+                    end: item.span.start + range.end as u64,
+                };
+                report.cite(METRIC, span, "handwringing.recommendation", note, share);
+            }
+            vague += share;
         }
-        vague += share;
     }
-    Some(vague / document.recommendations.len() as f64)
+    (count > 0).then(|| vague / count as f64)
 }
 
 export_scorer!(Handwringing);

@@ -11,6 +11,10 @@ use lessons_plugin::{Document, Metric, PluginError, Report, Scorer, SectionKind,
 const METRIC: &str = "hindsight";
 const CATALOGUE: &str = include_str!("../catalogue.toml");
 const LEANING: [&str; 3] = ["counterfactual", "obviousness", "outcome_framing"];
+/// A declared method against hindsight bias (reading forwards, local
+/// rationality) is the strongest sign that judgments were framed by what was
+/// known at the time.
+const METHOD_DAMPING: f64 = 0.4;
 
 pub struct Hindsight {
     lexicon: Lexicon,
@@ -39,6 +43,17 @@ impl Scorer for Hindsight {
     fn score(&self, document: &Document<'_>) -> Result<Report, PluginError> {
         let mut report = Report::default();
         let all = self.lexicon.scan(document);
+        let set_aside: std::collections::HashSet<usize> = all
+            .iter()
+            .filter(|h| self.lexicon.cues[h.cue].id == "disclaimer")
+            .map(|h| h.sentence)
+            .collect();
+        // A judgment the review sets aside ("it would be easy to say she
+        // should have known") is not the review leaning on the outcome.
+        let all: Vec<_> = all
+            .into_iter()
+            .filter(|h| !set_aside.contains(&h.sentence))
+            .collect();
         let hits = measure::distinct(document, &all);
         let words = measure::words_in(
             document,
@@ -52,15 +67,20 @@ impl Scorer for Hindsight {
         );
         let leaning =
             measure::per_thousand(measure::weight_of(&self.lexicon, &hits, &LEANING), words);
+        let judgments = measure::sentences_with(document, &self.lexicon, &hits, &LEANING);
         let framing = measure::per_thousand(
             measure::weight_of(&self.lexicon, &hits, &["at_the_time"]),
             words,
         );
         let method = measure::sentences_with(document, &self.lexicon, &hits, &["method"]);
-        let mut score = measure::saturate(leaning, 5.0);
+        // How thickly hindsight lies in the judgments (density), and how
+        // many judgments lean on it at all (a short analysis built on four
+        // "if only"s leans as much as a long one built on ten).
+        let mut score =
+            0.5 * measure::saturate(leaning, 5.0) + 0.5 * measure::saturate(judgments as f64, 4.0);
         score *= 1.0 - 0.5 * (framing / 4.0).min(1.0);
         if method > 0 {
-            score *= 0.6;
+            score *= METHOD_DAMPING;
         }
         self.lexicon.cite(&mut report, METRIC, &hits, &LEANING);
         report.score(METRIC, measure::clamp_score(score));

@@ -301,10 +301,13 @@ fn compile(file: CueFile) -> Result<Cue, LexiconError> {
         });
     }
     let source = format!(r"(?i){WORD_BOUNDARY}(?:{})", alternatives.join("|"));
-    let pattern = Regex::new(&source).map_err(|e| LexiconError::Pattern {
-        cue: file.id.clone(),
-        message: e.to_string(),
-    })?;
+    let pattern = regex::RegexBuilder::new(&source)
+        .dfa_size_limit(DFA_CACHE_BYTES)
+        .build()
+        .map_err(|e| LexiconError::Pattern {
+            cue: file.id.clone(),
+            message: e.to_string(),
+        })?;
     Ok(Cue {
         id: file.id,
         weight: file.weight,
@@ -328,6 +331,10 @@ fn kinds(cue: &str, names: &[String]) -> Result<Vec<SectionKind>, LexiconError> 
         })
         .collect()
 }
+
+/// The lazy DFA's cache per cue: large alternations of phrases need more
+/// than the default to avoid rebuilding states on long reviews.
+const DFA_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// An ASCII word boundary. A Unicode `\b` makes the regex engine fall back
 /// from its lazy DFA to a much slower NFA simulation on any non-ASCII text

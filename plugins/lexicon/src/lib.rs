@@ -8,5 +8,6 @@
 pub mod lexicon;
 pub mod measure;
 pub mod recommendation;
+pub mod similarity;
 
 pub use lexicon::{Cue, Hit, Lexicon, LexiconError};

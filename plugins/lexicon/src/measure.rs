@@ -4,6 +4,7 @@
 //! 0–100.
 
 use crate::lexicon::{Hit, Lexicon};
+use lessons_plugin::abi::Span;
 use lessons_plugin::{Document, SectionKind};
 use std::collections::HashSet;
 
@@ -65,6 +66,37 @@ pub fn sentences_with(
         .filter(|h| cues.contains(&lexicon.cues[h.cue].id.as_str()))
         .filter(|h| seen.insert(document.slice(document.sentences[h.sentence].span)))
         .count()
+}
+
+/// The rows of a table inside a span (markdown `| … |` lines, separator
+/// lines skipped), or the span itself when it holds no table. A table the
+/// host reads as one sentence or one recommendation still holds one finding
+/// or one recommendation per row.
+pub fn table_rows(document: &Document<'_>, span: Span) -> Vec<Span> {
+    let text = document.slice(span);
+    if !text.contains("\n|") && !text.starts_with('|') {
+        return vec![span];
+    }
+    let mut rows = Vec::new();
+    let mut offset = span.start;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let separator = trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '));
+        if trimmed.starts_with('|') && !separator {
+            let start = offset + (line.len() - line.trim_start().len()) as u64;
+            rows.push(Span {
+                start,
+                end: start + trimmed.len() as u64,
+            });
+        }
+        offset += line.len() as u64;
+    }
+    if rows.is_empty() { vec![span] } else { rows }
+}
+
+/// Whether `inner` lies inside `outer`.
+pub fn within(inner: Span, outer: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
 }
 
 /// Hits per thousand words, with a floor on the denominator so that a

@@ -90,6 +90,63 @@ pub fn read(text: &str) -> Reading {
     }
 }
 
+static OWNER_COLUMN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:owner|lead|responsib|accountab|who)").unwrap());
+static DATE_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:by|when|date|due|deadline|timescale|target date|by when|completion)")
+        .unwrap()
+});
+static MEASURE_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:measure|success|evidence|outcome|indicator|assurance)").unwrap()
+});
+
+/// Reads one recommendation item, which may be a whole table of them: each
+/// row of a markdown table is read as one recommendation, and a filled cell
+/// under an "Owner", "By" or "Measure of success" column counts as the
+/// owner, date or measure. Returns each reading with its byte range in `text`.
+pub fn read_item(text: &str) -> Vec<(Reading, std::ops::Range<usize>)> {
+    let mut header: Option<Vec<String>> = None;
+    let mut readings = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if !trimmed.starts_with('|') {
+            continue;
+        }
+        let cells: Vec<String> = trimmed
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect();
+        if cells
+            .iter()
+            .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':')))
+        {
+            continue;
+        }
+        let Some(columns) = &header else {
+            header = Some(cells);
+            continue;
+        };
+        let mut reading = read(trimmed);
+        for (column, cell) in columns.iter().zip(&cells) {
+            if cell.is_empty() {
+                continue;
+            }
+            reading.owner |= OWNER_COLUMN.is_match(column);
+            reading.date |= DATE_COLUMN.is_match(column);
+            reading.measure |= MEASURE_COLUMN.is_match(column);
+        }
+        readings.push((reading, start..offset));
+    }
+    if readings.is_empty() {
+        return vec![(read(text), 0..text.len())];
+    }
+    readings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +172,20 @@ mod tests {
     #[test]
     fn a_forcing_function_is_a_strong_action() {
         assert!(read("Make the household-members field mandatory field so that a referral cannot be submitted without it.").strong_action);
+    }
+
+    #[test]
+    fn each_table_row_is_a_recommendation_with_its_columns() {
+        let table = "| No. | Recommendation | Owner | By | Measure of success |\n|---|---|---|---|---|\n| R1 | Amend the transfer protocol. | Head of Service | 3 months | Audit of 20 transfers |\n| R2 | Raise awareness. | | | |\n";
+        let rows = read_item(table);
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].0.is_specific(), "{:?}", rows[0].0);
+        assert!(rows[1].0.is_vague(), "{:?}", rows[1].0);
+        assert!(table[rows[0].1.clone()].contains("R1"));
+    }
+
+    #[test]
+    fn plain_text_is_one_recommendation() {
+        assert_eq!(read_item("The Board should act.").len(), 1);
     }
 }

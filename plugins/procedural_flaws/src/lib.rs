@@ -7,11 +7,14 @@
 //! changes — are computed directly from those counts.
 
 use lessons_lexicon::{Hit, Lexicon, measure, recommendation};
+use lessons_plugin::abi::Span;
 use lessons_plugin::{Document, Metric, PluginError, Report, Scorer, export_scorer};
 use std::collections::{BTreeSet, HashSet};
 
 const METRIC: &str = "procedural_flaws";
 const CATALOGUE: &str = include_str!("../catalogue.toml");
+/// How many sentences either side of a flaw its explanation may stand.
+const EXPLANATION_REACH: usize = 2;
 
 pub struct ProceduralFlaws {
     lexicon: Lexicon,
@@ -21,30 +24,34 @@ pub struct ProceduralFlaws {
 #[derive(Debug, Default)]
 struct Diagnosis {
     mentions: usize,
+    /// Distinct sentences naming a procedure and a flaw in it or departure from it.
     flaws: usize,
+    /// Distinct procedures (by name) found flawed.
+    procedures: usize,
+    /// Flaws explained within two sentences.
     explained: usize,
     specific_recommendations: usize,
     recommendations: usize,
 }
 
 impl Diagnosis {
-    /// The rubric level, 0–4, as a continuous value.
+    /// The rubric level, 0–4, as a continuous value: a generic mention (1),
+    /// one specific flaw (2), several flaws and why (3), and owned, timed
+    /// changes on top (4).
     fn level(&self) -> f64 {
         if self.mentions == 0 && self.flaws == 0 {
             return 0.0;
         }
-        let mut level: f64 = 1.0 + 0.15 * (self.mentions.min(4) as f64) / 4.0;
-        if self.flaws >= 1 {
-            level = 2.0;
+        if self.flaws == 0 {
+            return 1.0 + 0.15 * (self.mentions.min(4) as f64) / 4.0;
         }
-        if self.flaws >= 2 {
-            level = 2.0
-                + 0.5 * (self.explained.min(3) as f64 / 3.0)
-                + 0.15 * ((self.flaws - 1).min(3) as f64 / 3.0);
-        }
-        if self.flaws >= 3 && self.explained >= 2 {
-            level = 3.0 + 0.3 * ((self.flaws + self.explained - 5).min(4) as f64 / 4.0);
-        }
+        let several = self.procedures >= 2 || self.flaws >= 3;
+        let mut level = if several && self.explained >= 2 {
+            3.0 + 0.3 * ((self.flaws + self.explained).saturating_sub(4).min(6) as f64 / 6.0)
+        } else {
+            2.0 + 0.4 * (self.explained.min(2) as f64 / 2.0)
+                + 0.2 * (self.flaws.saturating_sub(1).min(2) as f64 / 2.0)
+        };
         let share = self.specific_recommendations as f64 / self.recommendations.max(1) as f64;
         if level >= 3.0 && self.specific_recommendations >= 2 && share >= 0.5 {
             level = 3.5 + 0.5 * share;
@@ -77,7 +84,10 @@ impl Scorer for ProceduralFlaws {
     fn score(&self, document: &Document<'_>) -> Result<Report, PluginError> {
         let mut report = Report::default();
         let all = self.lexicon.scan(document);
-        let hits = measure::distinct(document, &all);
+        // Every hit, not one per cue and sentence: a table the host reads as
+        // one sentence holds a flaw per row. Repeated text is still counted
+        // once, by the text of each flaw.
+        let hits: Vec<&Hit> = all.iter().collect();
         let mut diagnosis = self.diagnose(document, &hits, &mut report);
         read_recommendations(document, &mut diagnosis, &mut report);
         report.score(METRIC, measure::clamp_score(25.0 * diagnosis.level()));
@@ -87,49 +97,63 @@ impl Scorer for ProceduralFlaws {
 
 impl ProceduralFlaws {
     fn diagnose(&self, document: &Document<'_>, hits: &[&Hit], report: &mut Report) -> Diagnosis {
-        let sentences_with = |cue: &str| -> BTreeSet<usize> {
-            hits.iter()
-                .filter(|h| self.lexicon.cues[h.cue].id == cue)
-                .map(|h| h.sentence)
-                .collect()
-        };
-        let procedures = sentences_with("procedure");
-        let departures = sentences_with("departure");
-        let explanations = sentences_with("explanation");
-        let near = |set: &BTreeSet<usize>, s: usize, reach: usize| {
-            set.range(s.saturating_sub(reach)..=s + reach)
-                .next()
-                .is_some()
-        };
+        let generic: Vec<&Hit> = self.hits_of(hits, "generic_procedure");
+        let named: Vec<&Hit> = self
+            .hits_of(hits, "procedure")
+            .into_iter()
+            .filter(|h| !generic.iter().any(|g| overlaps(g, h)))
+            .collect();
+        let procedures: BTreeSet<usize> = named.iter().map(|h| h.sentence).collect();
+        let departures = self.hits_of(hits, "departure");
+        let explanations = self.hits_of(hits, "explanation");
+        let explained_near: BTreeSet<usize> = explanations.iter().map(|h| h.sentence).collect();
         let mut seen_text = HashSet::new();
+        let mut flawed_names = BTreeSet::new();
         let mut diagnosis = Diagnosis {
-            mentions: procedures.len(),
+            mentions: procedures.len() + usize::from(!generic.is_empty()),
             ..Diagnosis::default()
         };
         for &s in &procedures {
-            if !near(&departures, s, 1)
-                || !seen_text.insert(document.slice(document.sentences[s].span))
-            {
-                continue;
+            let sentence = document.sentences[s].span;
+            let rows = measure::table_rows(document, sentence);
+            let in_table = rows.len() > 1 || rows[0] != sentence;
+            for unit in rows {
+                let inside = |h: &Hit| measure::within(h.span, unit);
+                let names: Vec<&Hit> = named.iter().copied().filter(|h| inside(h)).collect();
+                if names.is_empty()
+                    || !departures.iter().any(|h| inside(h))
+                    || !seen_text.insert(document.slice(unit))
+                {
+                    continue;
+                }
+                diagnosis.flaws += 1;
+                for hit in names {
+                    flawed_names.insert(procedure_name(document.slice(hit.span)));
+                }
+                let explained = explanations.iter().any(|h| inside(h))
+                    || (!in_table
+                        && explained_near
+                            .range(s.saturating_sub(EXPLANATION_REACH)..=s + EXPLANATION_REACH)
+                            .next()
+                            .is_some());
+                if explained {
+                    diagnosis.explained += 1;
+                }
+                let note = if explained {
+                    "a named procedure, a departure from it or a flaw in it, and why"
+                } else {
+                    "a named procedure and a departure from it or a flaw in it; say why it happened"
+                };
+                report.cite(
+                    METRIC,
+                    unit,
+                    "procedural_flaws.flaw",
+                    note,
+                    if explained { 1.0 } else { 0.6 },
+                );
             }
-            diagnosis.flaws += 1;
-            let explained = near(&explanations, s, 2);
-            if explained {
-                diagnosis.explained += 1;
-            }
-            let note = if explained {
-                "a named procedure, a departure from it or a flaw in it, and why"
-            } else {
-                "a named procedure and a departure from it or a flaw in it; say why it happened"
-            };
-            report.cite(
-                METRIC,
-                document.sentences[s].span,
-                "procedural_flaws.flaw",
-                note,
-                if explained { 1.0 } else { 0.6 },
-            );
         }
+        diagnosis.procedures = flawed_names.len();
         if diagnosis.flaws == 0 {
             for &s in procedures.iter().take(5) {
                 report.cite(
@@ -143,22 +167,54 @@ impl ProceduralFlaws {
         }
         diagnosis
     }
+
+    fn hits_of<'h>(&self, hits: &[&'h Hit], cue: &str) -> Vec<&'h Hit> {
+        hits.iter()
+            .copied()
+            .filter(|h| self.lexicon.cues[h.cue].id == cue)
+            .collect()
+    }
+}
+
+fn overlaps(a: &Hit, b: &Hit) -> bool {
+    a.span.start < b.span.end && b.span.start < a.span.end
+}
+
+/// A procedure's name for counting distinct procedures: its last two words,
+/// lower-cased, without a plural ending ("the case transfer protocols" and
+/// "the transfer protocol" are one procedure).
+fn procedure_name(matched: &str) -> String {
+    let words: Vec<String> = matched
+        .split_whitespace()
+        .map(|w| w.to_lowercase().trim_end_matches('s').to_string())
+        .collect();
+    words[words.len().saturating_sub(2)..].join(" ")
 }
 
 fn read_recommendations(document: &Document<'_>, diagnosis: &mut Diagnosis, report: &mut Report) {
-    diagnosis.recommendations = document.recommendations.len();
     for item in document.recommendations {
-        let reading = recommendation::read(document.slice(item.span));
-        if reading.is_specific() {
+        for (reading, range) in recommendation::read_item(document.slice(item.span)) {
+            diagnosis.recommendations += 1;
+            if !reading.is_specific() {
+                continue;
+            }
             diagnosis.specific_recommendations += 1;
             report.cite(
                 METRIC,
-                item.span,
+                sub_span(item.span, &range),
                 "procedural_flaws.specific_recommendation",
                 "a recommendation with an owner and a date or measure",
                 0.5,
             );
         }
+    }
+}
+
+/// The part of `span` at a byte range relative to its start.
+fn sub_span(span: Span, range: &std::ops::Range<usize>) -> Span {
+    Span {
+        start: span.start + range.start as u64,
+        end: span.start + range.end as u64,
     }
 }
 
