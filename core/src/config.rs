@@ -49,6 +49,8 @@ pub struct Config {
     pub recurrence: RecurrenceRule,
     /// How plugins are run in worker processes.
     pub isolation: IsolationConfig,
+    /// What `lessons check` fails a draft on.
+    pub check: CheckConfig,
     /// The folder the configuration came from; paths are relative to it.
     #[serde(skip)]
     pub base: PathBuf,
@@ -141,6 +143,18 @@ impl Default for IsolationConfig {
     }
 }
 
+/// The `[check]` table: thresholds that set `lessons check`'s exit status.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckConfig {
+    /// Metric (or `learning_index`, `findings`) → fail when the value is above this.
+    pub fail_above: BTreeMap<String, f64>,
+    /// Metric (or `learning_index`, `findings`) → fail when the value is below this.
+    pub fail_below: BTreeMap<String, f64>,
+    /// A waiver file, relative to the configuration file.
+    pub waivers: Option<PathBuf>,
+}
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -151,6 +165,7 @@ impl Default for Config {
             plugins: BTreeMap::new(),
             recurrence: RecurrenceRule::default(),
             isolation: IsolationConfig::default(),
+            check: CheckConfig::default(),
             base: PathBuf::from("."),
             source: None,
             sha256: sha256_of_text(""),
@@ -251,6 +266,14 @@ impl Config {
         }
         if let Some((metric, _)) = self.learning_index.iter().find(|(_, w)| !w.is_finite()) {
             return Err(format!("learning_index.{metric} must be a finite number"));
+        }
+        if let Some((metric, _)) = (self.check.fail_above.iter())
+            .chain(&self.check.fail_below)
+            .find(|(_, v)| !v.is_finite())
+        {
+            return Err(format!(
+                "check thresholds: {metric} must be a finite number"
+            ));
         }
         if let Some((name, _)) = self
             .plugins

@@ -6,7 +6,7 @@
 //! reviews without one for the same key.
 
 use crate::batch::{PluginRecord, ReviewResult, Tool};
-use crate::run::Progress;
+use crate::run::Observer;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -228,12 +228,12 @@ impl Journal {
     }
 }
 
-impl Progress for Journal {
+impl Observer for Journal {
     fn already_done(&self, review_sha256: &str) -> bool {
         self.done.contains(review_sha256)
     }
 
-    fn finished(&self, review: &ReviewResult, review_sha256: &str) {
+    fn scored(&self, review: &ReviewResult, review_sha256: &str) {
         if let Err(e) = self.append(review, review_sha256) {
             let mut first = self.error.lock().unwrap_or_else(|p| p.into_inner());
             first.get_or_insert(e);
@@ -312,8 +312,8 @@ mod tests {
     fn a_resumed_journal_knows_the_finished_reviews_and_cuts_a_partial_line() {
         let path = scratch("partial.jsonl");
         let (journal, _) = Journal::open(&path, false, Tool::this(), "c0", plugins("aa")).unwrap();
-        journal.finished(&review("one"), "h1");
-        journal.finished(&review("two"), "h2");
+        journal.scored(&review("one"), "h1");
+        journal.scored(&review("two"), "h2");
         journal.finish().unwrap();
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(b"{\"review_sha256\":\"h3\",\"to").unwrap();
@@ -323,7 +323,7 @@ mod tests {
         assert!(found.cut_bytes > 0);
         assert!(journal.already_done("h1") && journal.already_done("h2"));
         assert!(!journal.already_done("h3"));
-        journal.finished(&review("three"), "h3");
+        journal.scored(&review("three"), "h3");
         journal.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().count(), 3);
@@ -336,7 +336,7 @@ mod tests {
     fn lines_from_another_plugin_build_are_not_reused() {
         let path = scratch("stale.jsonl");
         let (journal, _) = Journal::open(&path, false, Tool::this(), "c0", plugins("aa")).unwrap();
-        journal.finished(&review("one"), "h1");
+        journal.scored(&review("one"), "h1");
         journal.finish().unwrap();
         let (journal, found) =
             Journal::open(&path, true, Tool::this(), "c0", plugins("bb")).unwrap();

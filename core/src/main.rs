@@ -7,10 +7,10 @@ use lessons::batch::{Batch, Tool};
 use lessons::config::Config;
 use lessons::journal::Journal;
 use lessons::plugin::worker::{WorkerSettings, serve};
-use lessons::report::{self, Format};
+use lessons::report::{self, Format, check};
 use lessons::run::{self, Execution, PluginSources};
 use lessons::validate::{self as validation, Labels, Split};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -78,6 +78,21 @@ enum Command {
         /// Review files or folders (default: the labels file's folder).
         paths: Vec<PathBuf>,
     },
+    /// Check a draft before publication: each problem at its place, the
+    /// scores, and whether it passes the thresholds. Exit status: 0 pass,
+    /// 1 a threshold failed, 2 the check could not run, 3 a plugin failed
+    /// on the draft (scores partial) but no threshold failed.
+    Check {
+        /// The draft review.
+        draft: PathBuf,
+        /// Fail when a metric is above or below a limit, e.g. handwringing>50,
+        /// learning_index<40, findings>0 (repeatable; adds to lessons.toml's [check]).
+        #[arg(long = "fail-on", value_name = "METRIC>N")]
+        fail_on: Vec<check::Threshold>,
+        /// Accepted findings to silence (TOML: [[waiver]] rule, text_hash, reason, who).
+        #[arg(long, value_name = "FILE")]
+        waivers: Option<PathBuf>,
+    },
     /// Internal: serve one plugin to a `lessons score` process over pipes.
     #[command(name = "__worker", hide = true)]
     Worker {
@@ -130,6 +145,11 @@ fn main() -> ExitCode {
             paths,
         } => validate(&cli, labels, *split, metrics, *format, paths),
         Command::Worker { plugin } => worker(plugin),
+        Command::Check {
+            draft,
+            fail_on,
+            waivers,
+        } => check(&cli, draft, fail_on, waivers.as_deref()),
     };
     match outcome {
         Ok(code) => code,
@@ -147,6 +167,10 @@ fn load_config(cli: &Cli) -> Result<Config> {
 
 /// The top-level entry point for `lessons score`.
 fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
+    if request.format == Format::Qdpx && request.output.is_none() && std::io::stdout().is_terminal()
+    {
+        anyhow::bail!("a .qdpx project is a zip archive; write it to a file with -o FILE.qdpx");
+    }
     let config = load_config(cli)?;
     let streamed = request.format == Format::Jsonl;
     if request.resume && !(streamed && request.output.is_some()) {
@@ -171,10 +195,11 @@ fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
             "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
         );
     }
+    let progress = report::Progress::on_stderr();
     let batch = if streamed {
-        score_streaming(request, &plugins, &config)?
+        score_streaming(request, &plugins, &config, &progress)?
     } else {
-        let batch = run::score(request.paths, &plugins, &config);
+        let batch = run::score_observed(request.paths, &plugins, &config, &progress);
         let mut rendered = Vec::new();
         report::write(&batch, request.format, &plugins.metric_ids(), &mut rendered)?;
         match request.output {
@@ -202,6 +227,7 @@ fn score_streaming(
     request: &ScoreRequest,
     plugins: &run::Plugins,
     config: &Config,
+    progress: &report::Progress,
 ) -> Result<Batch> {
     let journal = match request.output {
         Some(path) => {
@@ -219,7 +245,12 @@ fn score_streaming(
         }
         None => Journal::stdout(Tool::this(), &config.sha256, plugins.records()),
     };
-    let batch = run::score_with(request.paths, plugins, config, &journal);
+    let batch = run::score_observed(
+        request.paths,
+        plugins,
+        config,
+        &run::Both(&journal, progress),
+    );
     journal.finish()?;
     Ok(batch)
 }
@@ -271,6 +302,52 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 fn worker(plugin: &Path) -> Result<ExitCode> {
     serve::serve(plugin)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Exit status when `lessons check` finds a draft over a threshold.
+const EXIT_CHECK_FAILED: u8 = 1;
+
+/// The top-level entry point for `lessons check`.
+fn check(
+    cli: &Cli,
+    draft: &Path,
+    fail_on: &[check::Threshold],
+    waivers: Option<&Path>,
+) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let program = std::env::current_exe().context("cannot find the lessons binary")?;
+    let execution = Execution::Isolated(WorkerSettings::new(program, &config.isolation));
+    let plugins = run::prepare_plugins(
+        &config,
+        &PluginSources::beside_executable(cli.plugin_dirs.clone()),
+        &execution,
+    );
+    for refused in &plugins.refused {
+        eprintln!("lessons: plugin refused: {refused}");
+    }
+    anyhow::ensure!(
+        !plugins.instances.is_empty(),
+        "no plugins to score with; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
+    );
+    let metrics = plugins.metric_ids();
+    let thresholds = check::thresholds(&config, fail_on, &metrics)?;
+    let waiver_file = waivers
+        .map(Path::to_path_buf)
+        .or_else(|| config.check.waivers.as_ref().map(|w| config.base.join(w)));
+    let waivers = match &waiver_file {
+        Some(path) => check::read_waivers(path)?,
+        None => Vec::new(),
+    };
+    let review =
+        run::score_file(draft, &plugins, &config).map_err(|s| anyhow::anyhow!(s.reason))?;
+    let document = report::source::load(&review).ok();
+    let outcome = check::check(&review, document.as_ref(), &config, &thresholds, &waivers);
+    check::write(&outcome, &review, &metrics, &mut std::io::stdout().lock())?;
+    Ok(match outcome.status(&review) {
+        check::Status::Pass => ExitCode::SUCCESS,
+        check::Status::Fail => ExitCode::from(EXIT_CHECK_FAILED),
+        check::Status::Incomplete => ExitCode::from(EXIT_PARTIAL),
+    })
 }
 
 /// The top-level entry point for `lessons plugins`.

@@ -286,26 +286,65 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
     }
 }
 
-/// Where each review goes as it finishes, and which reviews a resumed run
-/// already has. Called from the scoring threads.
-pub trait Progress: Sync {
+/// What a caller may watch of a batch as it runs, called from the scoring
+/// threads: a progress bar counts files, a journal streams each review as it
+/// finishes and says which reviews a resumed run already has.
+pub trait Observer: Sync {
+    /// The batch holds this many files.
+    fn started(&self, _files: usize) {}
+
     /// Whether the review with this content hash is already done.
     fn already_done(&self, _review_sha256: &str) -> bool {
         false
     }
 
     /// A review has been scored.
-    fn finished(&self, _review: &ReviewResult, _review_sha256: &str) {}
+    fn scored(&self, _review: &ReviewResult, _review_sha256: &str) {}
+
+    /// A file is settled, whatever its fate (scored, skipped, already done).
+    fn settled(&self, _path: &Path) {}
+
+    /// Every file is settled.
+    fn finished(&self) {}
 }
 
-/// Nothing to resume, nothing to stream: the batch is only returned.
-pub struct Quiet;
+/// Watches nothing: the batch is only returned.
+pub struct Unobserved;
 
-impl Progress for Quiet {}
+impl Observer for Unobserved {}
+
+/// Two observers watching one batch.
+pub struct Both<'a>(pub &'a dyn Observer, pub &'a dyn Observer);
+
+impl Observer for Both<'_> {
+    fn started(&self, files: usize) {
+        self.0.started(files);
+        self.1.started(files);
+    }
+
+    fn already_done(&self, review_sha256: &str) -> bool {
+        self.0.already_done(review_sha256) || self.1.already_done(review_sha256)
+    }
+
+    fn scored(&self, review: &ReviewResult, review_sha256: &str) {
+        self.0.scored(review, review_sha256);
+        self.1.scored(review, review_sha256);
+    }
+
+    fn settled(&self, path: &Path) {
+        self.0.settled(path);
+        self.1.settled(path);
+    }
+
+    fn finished(&self) {
+        self.0.finished();
+        self.1.finished();
+    }
+}
 
 /// Scores every review under `paths`.
 pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
-    score_with(paths, plugins, config, &Quiet)
+    score_observed(paths, plugins, config, &Unobserved)
 }
 
 /// One file's fate in a run.
@@ -315,15 +354,16 @@ enum Fate {
     Skipped(Skipped),
 }
 
-/// Scores every review under `paths` that `progress` does not already have,
-/// handing each to `progress` as it finishes.
-pub fn score_with(
+/// Scores every review under `paths` that `observer` does not already have,
+/// handing each to `observer` as it finishes.
+pub fn score_observed(
     paths: &[PathBuf],
     plugins: &Plugins,
     config: &Config,
-    progress: &dyn Progress,
+    observer: &dyn Observer,
 ) -> Batch {
     let (files, unwalkable) = discover::review_files(paths, ingest::EXTENSIONS);
+    observer.started(files.len());
     let mut skipped: Vec<Skipped> = unwalkable
         .into_iter()
         .map(|u| Skipped {
@@ -332,23 +372,16 @@ pub fn score_with(
             kind: "unwalkable".into(),
         })
         .collect();
+    observer.started(files.len());
     let fates: Vec<Fate> = files
         .par_iter()
         .map(|path| {
-            // Unreadable files get ingest's own message below.
-            let hash = plugin::load::sha256_of(path).unwrap_or_default();
-            if !hash.is_empty() && progress.already_done(&hash) {
-                return Fate::AlreadyDone(path.clone());
-            }
-            match score_file(path, plugins, config) {
-                Ok(review) => {
-                    progress.finished(&review, &hash);
-                    Fate::Scored(review)
-                }
-                Err(skip) => Fate::Skipped(skip),
-            }
+            let fate = settle(path, plugins, config, observer);
+            observer.settled(path);
+            fate
         })
         .collect();
+    observer.finished();
     let mut reviews = Vec::with_capacity(fates.len());
     let mut already_done = Vec::new();
     for fate in fates {
@@ -370,6 +403,22 @@ pub fn score_with(
     };
     crate::recurrence::discount(&mut batch, config);
     batch
+}
+
+/// One file's fate: already done in a resumed run, scored, or skipped.
+fn settle(path: &Path, plugins: &Plugins, config: &Config, observer: &dyn Observer) -> Fate {
+    // Unreadable files get ingest's own message from score_file.
+    let hash = plugin::load::sha256_of(path).unwrap_or_default();
+    if !hash.is_empty() && observer.already_done(&hash) {
+        return Fate::AlreadyDone(path.to_path_buf());
+    }
+    match score_file(path, plugins, config) {
+        Ok(review) => {
+            observer.scored(&review, &hash);
+            Fate::Scored(review)
+        }
+        Err(skip) => Fate::Skipped(skip),
+    }
 }
 
 /// Reads and scores one file.

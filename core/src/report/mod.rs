@@ -1,9 +1,19 @@
 //! Reports: a [`Batch`] written in the format a reader asked for. Only this
 //! module knows about output formats; every format carries the same facts.
 
+pub mod check;
 mod csv;
+mod html;
 mod json;
+pub mod known;
+mod markdown;
+pub mod palette;
+mod progress;
+pub mod qdpx;
+pub mod source;
 mod table;
+
+pub use progress::Progress;
 
 use crate::batch::Batch;
 use std::io::Write;
@@ -21,6 +31,12 @@ pub enum Format {
     Csv,
     /// One row per evidence span.
     EvidenceCsv,
+    /// One self-contained page: the table, charts and the highlighted evidence.
+    Html,
+    /// The table and the evidence in Markdown.
+    Markdown,
+    /// A REFI-QDA project (.qdpx) for NVivo, ATLAS.ti and MAXQDA.
+    Qdpx,
 }
 
 /// Why a report could not be written.
@@ -32,6 +48,8 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error("cannot encode the report: {0}")]
     Csv(#[from] ::csv::Error),
+    #[error("cannot write the archive: {0}")]
+    Zip(#[from] zip::result::ZipError),
 }
 
 /// Writes `batch` as `format`. `metrics` orders the score columns.
@@ -47,6 +65,9 @@ pub fn write(
         Format::Jsonl => json::write_lines(batch, out),
         Format::Csv => csv::write_reviews(batch, metrics, out),
         Format::EvidenceCsv => csv::write_evidence(batch, out),
+        Format::Html => html::write(batch, metrics, out),
+        Format::Markdown => markdown::write(batch, metrics, out),
+        Format::Qdpx => qdpx::write(batch, metrics, out),
     }
 }
 
