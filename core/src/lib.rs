@@ -6,7 +6,9 @@
 
 pub mod aggregate;
 pub mod batch;
+pub mod blind;
 pub mod config;
+pub mod coverage;
 pub mod discover;
 pub mod document;
 pub mod ingest;
@@ -14,6 +16,8 @@ pub mod journal;
 pub mod plugin;
 pub mod recurrence;
 pub mod report;
+pub mod rule_tests;
 pub mod run;
+pub mod scaffold;
 pub mod stats;
 pub mod validate;

@@ -129,6 +129,29 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Every review file under reviews/, sub-folders included (the blind
+/// review's matched pairs are in reviews/blind/), as `lessons score reviews`
+/// finds them.
+pub fn corpus_reviews() -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut folders = vec![workspace_root().join("reviews")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).expect("reviews/ is readable") {
+            let path = entry.expect("a readable entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("md" | "txt")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// A fresh, empty folder under the target folder for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = artifacts().bundled_dir.join("test-scratch").join(name);

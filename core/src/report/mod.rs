@@ -1,6 +1,7 @@
 //! Reports: a [`Batch`] written in the format a reader asked for. Only this
 //! module knows about output formats; every format carries the same facts.
 
+pub mod blind;
 pub mod check;
 mod csv;
 mod html;
