@@ -117,6 +117,23 @@ pub struct Found {
     pub cut_bytes: u64,
 }
 
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} review(s) already scored", self.reusable)?;
+        if self.stale > 0 {
+            write!(
+                f,
+                "; {} line(s) from a run with other plugins, settings or version are kept but not reused",
+                self.stale
+            )?;
+        }
+        if self.cut_bytes > 0 {
+            write!(f, "; a line cut short by the interrupted run was removed")?;
+        }
+        Ok(())
+    }
+}
+
 /// The output file of a run, appended to as reviews finish.
 pub struct Journal {
     path: PathBuf,

@@ -326,24 +326,7 @@ fn score_streaming(
                 plugins.records(),
             )?;
             if request.resume {
-                eprintln!(
-                    "lessons: resuming {}: {} review(s) already scored{}{}",
-                    path.display(),
-                    found.reusable,
-                    if found.stale > 0 {
-                        format!(
-                            "; {} line(s) from a run with other plugins, settings or version are kept but not reused",
-                            found.stale
-                        )
-                    } else {
-                        String::new()
-                    },
-                    if found.cut_bytes > 0 {
-                        "; a line cut short by the interrupted run was removed"
-                    } else {
-                        ""
-                    }
-                );
+                eprintln!("lessons: resuming {}: {found}", path.display());
             }
             journal
         }

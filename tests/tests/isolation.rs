@@ -472,3 +472,44 @@ fn a_plugin_others_can_write_to_is_refused_with_the_fix() {
         lessons_tests::stdout(&output)
     );
 }
+
+#[test]
+fn the_memory_and_cpu_limits_stop_a_greedy_plugin_and_a_spinning_one() {
+    let config = config_file(
+        "limits",
+        "bundled_plugins = false\n[isolation]\nmemory_mb = 512\ncpu_seconds = 1\ntimeout_seconds = 120\n",
+    );
+    let greedy = artifacts()
+        .fixture("fx_greedy")
+        .to_string_lossy()
+        .into_owned();
+    let spin = artifacts()
+        .fixture("fx_spin")
+        .to_string_lossy()
+        .into_owned();
+    let output = run(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--plugins",
+        &greedy,
+        "--plugins",
+        &spin,
+        "score",
+        "reviews/ashby-vale-child-j.md",
+        "--format",
+        "json",
+    ]);
+    let batch = json_of(&output);
+    let greedy = errors_of(&batch, "fixture_fx_greedy");
+    assert_eq!(greedy.len(), 1, "{greedy:?}");
+    assert!(
+        greedy[0].0 == "crash" && greedy[0].1.contains("memory limit"),
+        "the memory limit stopped it: {greedy:?}"
+    );
+    let spin = errors_of(&batch, "fixture_fx_spin");
+    assert_eq!(spin.len(), 1, "{spin:?}");
+    assert!(
+        spin[0].0 == "crash" && spin[0].1.contains("SIGXCPU"),
+        "the CPU limit, not the deadline, stopped it: {spin:?}"
+    );
+}

@@ -195,7 +195,9 @@ fn describe_exit(status: ExitStatus) -> String {
     if let Some(signal) = status.signal() {
         let name = match signal {
             libc::SIGSEGV => " (SIGSEGV: the plugin read or wrote memory it does not own)",
-            libc::SIGABRT => " (SIGABRT: the plugin aborted)",
+            libc::SIGABRT => {
+                " (SIGABRT: the plugin aborted, or failed to allocate under the memory limit)"
+            }
             libc::SIGBUS => " (SIGBUS)",
             libc::SIGFPE => " (SIGFPE)",
             libc::SIGILL => " (SIGILL)",
@@ -213,8 +215,15 @@ fn describe_exit(status: ExitStatus) -> String {
     }
 }
 
-/// Sets the worker's resource limits, between fork and exec.
+/// Sets the worker's resource limits, between fork and exec, and (on Linux)
+/// asks for the worker to be killed if the host dies, so that a killed
+/// batch leaves no worker behind, hung or not.
 fn apply_limits(memory: Option<u64>, cpu: Option<u64>) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is an async-signal-safe system call.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
     let set = |resource, value: u64| {
         let mut limit = libc::rlimit {
             rlim_cur: 0,
