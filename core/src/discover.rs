@@ -8,6 +8,8 @@ use walkdir::WalkDir;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unwalkable {
     pub path: PathBuf,
+    /// A short machine-readable name: `not_found`, `symlink_loop`, `unreadable`.
+    pub kind: &'static str,
     pub reason: String,
 }
 
@@ -21,6 +23,7 @@ pub fn review_files(paths: &[PathBuf], extensions: &[&str]) -> (Vec<PathBuf>, Ve
         if !root.exists() && root.symlink_metadata().is_err() {
             problems.push(Unwalkable {
                 path: root.clone(),
+                kind: "not_found",
                 reason: "no such file or folder; check the path".into(),
             });
             continue;
@@ -47,24 +50,48 @@ fn walk(
                 files.push(entry.into_path());
             }
             Ok(_) => {}
-            Err(e) => problems.push(Unwalkable {
-                path: e
-                    .path()
-                    .map_or_else(|| root.to_path_buf(), Path::to_path_buf),
-                reason: walk_error_reason(&e),
-            }),
+            Err(e) => {
+                let (kind, reason) = walk_error_reason(&e);
+                problems.push(Unwalkable {
+                    path: e
+                        .path()
+                        .map_or_else(|| root.to_path_buf(), Path::to_path_buf),
+                    kind,
+                    reason,
+                });
+            }
         }
     }
 }
 
-fn walk_error_reason(e: &walkdir::Error) -> String {
+/// The kind and the reason, with the fix, for an entry the walk could not
+/// follow.
+fn walk_error_reason(e: &walkdir::Error) -> (&'static str, String) {
     if e.loop_ancestor().is_some() {
-        return "a symbolic link loops back to a folder above it; remove the link".into();
+        return (
+            "symlink_loop",
+            "a symbolic link loops back to a folder above it; remove the link".into(),
+        );
     }
-    format!(
-        "cannot read ({}); check permissions",
-        e.io_error()
-            .map_or_else(|| e.to_string(), ToString::to_string)
+    let io = e.io_error();
+    if io.and_then(std::io::Error::raw_os_error) == Some(libc::ELOOP) {
+        return (
+            "symlink_loop",
+            "a symbolic link that leads back to itself; remove or repair the link".into(),
+        );
+    }
+    if io.is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) {
+        return (
+            "unreadable",
+            "a symbolic link to a file that is not there; repair or remove the link".into(),
+        );
+    }
+    (
+        "unreadable",
+        format!(
+            "cannot read ({}); check permissions",
+            io.map_or_else(|| e.to_string(), ToString::to_string)
+        ),
     )
 }
 

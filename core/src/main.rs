@@ -21,6 +21,8 @@ use std::process::ExitCode;
 const EXIT_PARTIAL: u8 = 3;
 /// Exit status when lessons could not do what was asked.
 const EXIT_ERROR: u8 = 2;
+/// Exit status when a rule pack's examples failed.
+const EXIT_FAILED: u8 = 1;
 
 #[derive(Parser)]
 #[command(
@@ -67,6 +69,32 @@ enum Command {
     /// places and dates replaced, files renamed to codes); with --score,
     /// measure how far each plugin's scores move when the outcome is hidden.
     Blind(BlindArgs),
+    /// Show what the scorers see of one file: its text and recovered structure.
+    Extract {
+        /// A review file (.pdf, .docx, .odt, .html, .txt, .md).
+        file: PathBuf,
+        /// The output format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ExtractFormat,
+    },
+    /// Run the positive and negative examples of rule packs (default: the
+    /// bundled pack). Exits 1 if any example fails.
+    TestRules {
+        /// Rule pack files (TOML).
+        packs: Vec<PathBuf>,
+    },
+    /// Make a plugin project outside the workspace that builds against this
+    /// checkout's SDK and scores at once.
+    NewPlugin {
+        /// The plugin's name: also its metric id and library name.
+        name: String,
+        /// The language of the project.
+        #[arg(long, value_enum, default_value = "rust")]
+        lang: PluginLang,
+        /// The folder to make the project in (default: the current folder).
+        #[arg(long, value_name = "PARENT", default_value = ".")]
+        dir: PathBuf,
+    },
     /// Measure how far the scores agree with expert labels.
     Validate {
         /// The labels file: [reviews.<id>] tables of 0–4 levels per metric.
@@ -105,6 +133,20 @@ enum Command {
         #[arg(long, value_name = "LIBRARY")]
         plugin: PathBuf,
     },
+}
+
+/// How `lessons extract` prints a document.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExtractFormat {
+    Text,
+    Json,
+}
+
+/// The languages `lessons new-plugin` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum PluginLang {
+    Rust,
+    C,
 }
 
 /// How `lessons validate` prints its figures.
@@ -178,6 +220,9 @@ fn main() -> ExitCode {
             Some(panel) => blind_score(&cli, args, panel),
             None => blind(args),
         },
+        Command::Extract { file, format } => extract(file, *format),
+        Command::TestRules { packs } => test_rules(packs),
+        Command::NewPlugin { name, lang, dir } => new_plugin(name, *lang, dir),
         Command::Validate {
             labels,
             split,
@@ -252,6 +297,7 @@ fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
         batch
     };
     say_what_was_missed(&batch);
+    say_which_rules_were_silent(&batch, &plugins);
     let partial = !batch.skipped.is_empty()
         || !batch.disabled_plugins.is_empty()
         || batch.reviews.iter().any(|r| !r.errors.is_empty());
@@ -330,6 +376,23 @@ fn say_what_was_missed(batch: &Batch) {
         for s in &batch.skipped {
             eprintln!("  {}", s.reason);
         }
+    }
+}
+
+/// Never silent: a declared rule that matched nothing in the whole batch is
+/// named, with the fix.
+fn say_which_rules_were_silent(batch: &lessons::batch::Batch, plugins: &run::Plugins) {
+    let silent = lessons::coverage::silent_rules(batch, plugins);
+    if silent.is_empty() {
+        return;
+    }
+    eprintln!(
+        "lessons: {} rule(s) matched nothing in {} review(s); check their patterns and scopes with `lessons test-rules`:",
+        silent.len(),
+        batch.reviews.len()
+    );
+    for s in &silent {
+        eprintln!("  {} {} (metric {})", s.plugin, s.rule, s.metric);
     }
 }
 
@@ -416,8 +479,10 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
         &PluginSources::beside_executable(cli.plugin_dirs.clone()),
     );
     let mut out = std::io::stdout().lock();
+    let mut failed_to_create = 0;
     for p in &loaded {
-        let state = if config.plugin(&p.name).enabled {
+        let settings = config.plugin(&p.name);
+        let state = if settings.enabled {
             ""
         } else {
             " (disabled in the configuration)"
@@ -425,7 +490,20 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
         writeln!(out, "{} {}{state}", p.name, p.version)?;
         writeln!(out, "  path:    {}", p.path.display())?;
         writeln!(out, "  sha256:  {}", p.sha256)?;
-        for m in &p.metrics {
+        // An instance made with the configured settings shows the metrics a
+        // run would score: a rule pack's metrics are only known then.
+        let mut metrics = p.metrics.clone();
+        if settings.enabled {
+            let json = serde_json::to_value(&settings.settings).unwrap_or_default();
+            match lessons::plugin::Instance::create(p.clone(), &json) {
+                Ok(instance) => metrics = instance.metrics.clone(),
+                Err(e) => {
+                    failed_to_create += 1;
+                    writeln!(out, "  refused: {e}")?;
+                }
+            }
+        }
+        for m in &metrics {
             writeln!(
                 out,
                 "  metric:  {} [{}, {}] {}",
@@ -442,11 +520,83 @@ fn plugins(cli: &Cli) -> Result<ExitCode> {
             "no plugins found; build the bundled ones with `cargo build --release`, or name a folder with --plugins DIR"
         )?;
     }
-    Ok(if refused.is_empty() {
+    Ok(if refused.is_empty() && failed_to_create == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_PARTIAL)
     })
+}
+
+/// The top-level entry point for `lessons test-rules`.
+fn test_rules(packs: &[PathBuf]) -> Result<ExitCode> {
+    use lessons::rule_tests;
+    let outcomes = if packs.is_empty() {
+        vec![rule_tests::run_pack(&lessons_rules::bundled_pack()?)]
+    } else {
+        packs
+            .iter()
+            .map(|p| rule_tests::run_file(p))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for outcome in &outcomes {
+        let failures: Vec<_> = outcome.failures().collect();
+        failed += failures.len();
+        writeln!(
+            out,
+            "{} ({}): {} examples, {} failed",
+            outcome.pack,
+            outcome.path.display(),
+            outcome.examples.len(),
+            failures.len()
+        )?;
+        for f in failures {
+            let (which, expected) = if f.positive {
+                ("positive", "expected a match, found none")
+            } else {
+                ("negative", "expected no match, found one")
+            };
+            writeln!(
+                out,
+                "  FAILED {} {which} example {}: {expected}",
+                f.rule, f.number
+            )?;
+            writeln!(out, "    {:?}", f.text)?;
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    })
+}
+
+/// The top-level entry point for `lessons new-plugin`.
+fn new_plugin(name: &str, lang: PluginLang, parent: &Path) -> Result<ExitCode> {
+    use lessons::scaffold::{self, Lang};
+    let lang = match lang {
+        PluginLang::Rust => Lang::Rust,
+        PluginLang::C => Lang::C,
+    };
+    let made = scaffold::create(name, lang, parent)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "made the plugin project {}:", made.dir.display())?;
+    for file in &made.files {
+        writeln!(out, "  {}", file.display())?;
+    }
+    writeln!(
+        out,
+        "build it:  cd {} && {}",
+        made.dir.display(),
+        made.build
+    )?;
+    writeln!(
+        out,
+        "score:     lessons score REVIEWS --plugins {}",
+        made.dir.join(&made.library).display()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The top-level entry point for `lessons validate`.
@@ -568,4 +718,19 @@ fn blind_score(cli: &Cli, args: &BlindArgs, panel: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The top-level entry point for `lessons extract`.
+fn extract(file: &Path, format: ExtractFormat) -> Result<ExitCode> {
+    let document = lessons::ingest::read(file)?;
+    let shown = match format {
+        ExtractFormat::Text => lessons::ingest::outline::to_text(&document),
+        ExtractFormat::Json => {
+            serde_json::to_string_pretty(&lessons::ingest::outline::to_json(&document))? + "\n"
+        }
+    };
+    std::io::stdout()
+        .write_all(shown.as_bytes())
+        .context("cannot write to standard output")?;
+    Ok(ExitCode::SUCCESS)
 }

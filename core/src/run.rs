@@ -369,7 +369,7 @@ pub fn score_observed(
         .map(|u| Skipped {
             reason: format!("{}: {}", u.path.display(), u.reason),
             path: u.path,
-            kind: "unwalkable".into(),
+            kind: u.kind.into(),
         })
         .collect();
     observer.started(files.len());

@@ -13,6 +13,14 @@ const FUNCTIONS: [&str; 6] = [
     "hindsight",
 ];
 
+/// The bundled rules plugin's Analysis pack: extra metrics beyond the six.
+const ANALYSIS: [&str; 4] = [
+    "analysis_explains_why",
+    "analysis_beyond_individuals",
+    "analysis_hindsight_method",
+    "analysis_findings_findable",
+];
+
 fn review_ids() -> BTreeSet<String> {
     lessons_tests::corpus_reviews()
         .iter()
@@ -177,9 +185,11 @@ fn the_csv_has_a_row_per_review_with_every_function() {
     assert!(output.stdout.is_empty(), "-o sends the report to the file");
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    for column in FUNCTIONS
-        .iter()
-        .chain(&["id", "learning_index", "adds_real_learning"])
+    for column in
+        FUNCTIONS
+            .iter()
+            .chain(&ANALYSIS)
+            .chain(&["id", "learning_index", "adds_real_learning"])
     {
         assert!(header.iter().any(|h| h == column), "column {column}");
     }
@@ -200,7 +210,14 @@ fn the_plugins_command_lists_each_bundled_plugin_with_its_hash() {
             "{listing}"
         );
     }
-    assert_eq!(listing.matches("sha256:").count(), FUNCTIONS.len());
+    for metric in ANALYSIS {
+        assert!(
+            listing.contains(&format!("metric:  {metric} [0, 100]")),
+            "{listing}"
+        );
+    }
+    // One library per function and hindsight, plus the rules plugin.
+    assert_eq!(listing.matches("sha256:").count(), FUNCTIONS.len() + 1);
 }
 
 #[test]

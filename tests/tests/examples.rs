@@ -44,6 +44,7 @@ int main(void) {
   S(LessonsParagraph) S(LessonsSentence) S(LessonsItem) S(LessonsPage) S(LessonsDocumentView) S(LessonsPluginDescriptor)
   O(LessonsPluginDescriptor, flags) O(LessonsPluginDescriptor, name) O(LessonsPluginDescriptor, metrics)
   O(LessonsPluginDescriptor, create) O(LessonsPluginDescriptor, destroy)
+  O(LessonsPluginDescriptor, instance_metrics)
   O(LessonsDocumentView, text) O(LessonsDocumentView, sentences) O(LessonsDocumentView, pages_len)
   O(LessonsSentence, flags) O(LessonsSection, level) O(LessonsMetricDecl, max)
   printf("magic %llu\n", (unsigned long long)LESSONS_MAGIC);
@@ -87,6 +88,10 @@ int main(void) {
         (
             "LessonsPluginDescriptor.destroy",
             offset_of!(PluginDescriptor, destroy),
+        ),
+        (
+            "LessonsPluginDescriptor.instance_metrics",
+            offset_of!(PluginDescriptor, instance_metrics),
         ),
         ("LessonsDocumentView.text", offset_of!(DocumentView, text)),
         (

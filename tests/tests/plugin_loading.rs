@@ -51,7 +51,8 @@ fn each_broken_descriptor_is_refused_with_its_own_typed_error() {
         ) => {
             let message = e.to_string();
             assert!(
-                message.contains("plugin ABI 2.0") && message.contains("host ABI 1.0"),
+                message.contains("plugin ABI 2.0")
+                    && message.contains(&format!("host ABI 1.{}", lessons_plugin::abi::ABI_MINOR)),
                 "{message}"
             );
         }

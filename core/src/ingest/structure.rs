@@ -6,6 +6,7 @@
 //! numbered headings (`3.`, `4.2`) that are short and unpunctuated, lines in
 //! capitals, and short plain lines whose words name a known section.
 
+use super::draft::HeadingHint;
 use crate::document::Structure;
 use lessons_plugin::abi::{self, Item, Page, Paragraph, Section, Sentence, Span};
 use std::sync::LazyLock;
@@ -43,11 +44,24 @@ static CAPITALS_HEADING: LazyLock<Regex> =
 
 /// Analyses `text` into its structure.
 pub fn analyse(text: &str) -> Structure {
+    analyse_with(text, &[])
+}
+
+/// Analyses `text`, taking the lines a reader saw formatted as headings (a
+/// Word heading style, a larger font in a PDF) as headings at those levels,
+/// whatever their words.
+pub fn analyse_with(text: &str, headings: &[HeadingHint]) -> Structure {
     let lines = split_lines(text);
     let roles: Vec<LineRole> = lines
         .iter()
         .enumerate()
-        .map(|(i, line)| role_of(line, previous_is_blank(&lines, i)))
+        .map(|(i, line)| match hinted_level(headings, line.start) {
+            Some(level) => LineRole::Heading {
+                level,
+                text_start: content_start(line),
+            },
+            None => role_of(line, previous_is_blank(&lines, i)),
+        })
         .collect();
     let sections = build_sections(text, &lines, &roles);
     let (paragraphs, list_items) = build_paragraphs(&lines, &roles, &sections);
@@ -101,6 +115,14 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
         });
     }
     lines
+}
+
+fn hinted_level(headings: &[HeadingHint], line_start: usize) -> Option<u32> {
+    let i = headings.partition_point(|h| h.line_start < line_start);
+    headings
+        .get(i)
+        .filter(|h| h.line_start == line_start)
+        .map(|h| h.level)
 }
 
 fn previous_is_blank(lines: &[Line<'_>], i: usize) -> bool {
@@ -583,7 +605,7 @@ pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
             while j < chars.len()
                 && matches!(
                     chars[j].1,
-                    '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?'
+                    '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?' | '*' | '_'
                 )
             {
                 j += 1;
@@ -597,7 +619,7 @@ pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
             let next_starts = n < chars.len()
                 && (chars[n].1.is_uppercase()
                     || chars[n].1.is_ascii_digit()
-                    || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '['));
+                    || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '[' | '*' | '_'));
             if followed_by_space
                 && next_starts
                 && c == '.'
@@ -797,6 +819,23 @@ mod tests {
     }
 
     #[test]
+    fn markdown_emphasis_does_not_hide_a_sentence_end() {
+        let p = "5.1 **The mechanism.** The Trust acted. *Was Not Brought* applied.";
+        let got: Vec<&str> = split_sentences(p)
+            .into_iter()
+            .map(|(s, e)| &p[s..e])
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "5.1 **The mechanism.**",
+                "The Trust acted.",
+                "*Was Not Brought* applied."
+            ]
+        );
+    }
+
+    #[test]
     fn quoted_speech_is_found_and_flagged() {
         let text = "The paper said “Social workers failed Baby K.” The review disagrees.\n\n“They should have known.”\n";
         let s = analyse(text);
@@ -848,6 +887,26 @@ mod tests {
     fn recommendation_paragraphs_are_found_anywhere() {
         let text = "FINDINGS\n\nRecommendation 3: the Trust should publish a policy.\n";
         assert_eq!(analyse(text).recommendations.len(), 1);
+    }
+
+    #[test]
+    fn a_hinted_line_is_a_heading_whatever_its_words() {
+        let text = "Why nobody asked\n\nThe mother was not asked.\n";
+        assert!(
+            analyse(text)
+                .sections
+                .iter()
+                .all(|s| s.heading.start == s.heading.end)
+        );
+        let hinted = analyse_with(
+            text,
+            &[HeadingHint {
+                line_start: 0,
+                level: 2,
+            }],
+        );
+        assert_eq!(hinted.sections[0].heading, Span { start: 0, end: 16 });
+        assert_eq!(hinted.sections[0].level, 2);
     }
 
     #[test]

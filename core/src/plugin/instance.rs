@@ -1,7 +1,7 @@
 //! Calling a loaded plugin: one instance per plugin per run, created with the
 //! plugin's settings, scoring documents through host-owned output buffers.
 
-use super::load::{LoadError, MetricInfo, Plugin};
+use super::load::{LoadError, MetricInfo, Plugin, PluginSummary, check_metrics};
 use super::validate::{self, Validated};
 use crate::document::Document;
 use lessons_plugin::abi::{self, Sink, StrRef};
@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 pub const MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
 /// The most bytes of an error message kept.
 const MAX_ERROR_BYTES: usize = 16 * 1024;
+/// The most bytes of an instance's metric list (ABI 1.1).
+const MAX_METRICS_BYTES: usize = 1024 * 1024;
 
 /// Why one (document, plugin) pair has no result. The batch goes on.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -84,6 +86,10 @@ unsafe extern "C" fn write_to_buffer(ctx: *mut c_void, bytes: *const u8, len: us
 /// One plugin instance for the run.
 pub struct Instance {
     pub plugin: Arc<Plugin>,
+    /// What this instance scores: the plugin's static metrics, or, for an
+    /// ABI 1.1 plugin, the metrics it declared once created. Results are
+    /// validated against these.
+    pub metrics: Vec<MetricInfo>,
     handle: *mut c_void,
     /// Held around `score` when the plugin is not thread-safe.
     serial: Option<Mutex<()>>,
@@ -114,17 +120,54 @@ impl Instance {
             });
         }
         let serial = (!plugin.thread_safe()).then(|| Mutex::new(()));
-        Ok(Instance {
+        let mut instance = Instance {
+            metrics: plugin.metrics.clone(),
             plugin,
             handle,
             serial,
-        })
+        };
+        // On error the instance drops here, so `destroy` still runs.
+        if let Some(metrics) = instance.declared_metrics()? {
+            instance.metrics = metrics;
+        }
+        Ok(instance)
+    }
+
+    /// ABI 1.1: asks the instance for its own metrics, when the plugin
+    /// provides `instance_metrics`; `None` keeps the static ones.
+    fn declared_metrics(&self) -> Result<Option<Vec<MetricInfo>>, LoadError> {
+        let Some(instance_metrics) = self.plugin.instance_metrics else {
+            return Ok(None);
+        };
+        let bad = |reason: String| LoadError::BadMetrics {
+            path: self.plugin.path.clone(),
+            reason: format!("the instance's metrics: {reason}"),
+        };
+        let mut out = Buffer::new(MAX_METRICS_BYTES);
+        let mut err = Buffer::new(MAX_ERROR_BYTES);
+        // SAFETY: the handle came from `create`; the sinks live for the call.
+        let status = unsafe { instance_metrics(self.handle, out.sink(), err.sink()) };
+        if status != abi::STATUS_OK || out.overflowed {
+            return Err(bad(format!("{} {}", status_name(status), err.text())));
+        }
+        let metrics: Vec<MetricInfo> = serde_json::from_slice(&out.bytes)
+            .map_err(|e| bad(format!("not a JSON list of {{id, min, max}}: {e}")))?;
+        check_metrics(metrics).map(Some).map_err(bad)
+    }
+
+    /// The plugin as the rest of the host sees it, with this instance's
+    /// metrics: what a worker reports in its `Hello`.
+    pub fn summary(&self) -> PluginSummary {
+        PluginSummary {
+            metrics: self.metrics.clone(),
+            ..self.plugin.summary()
+        }
     }
 
     /// Scores one document and validates the result.
     pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
         let raw = self.call(document);
-        interpret(raw, &self.plugin.metrics, document)
+        interpret(raw, &self.metrics, document)
     }
 
     /// Calls the plugin's `score` and keeps what it wrote, unchecked. A

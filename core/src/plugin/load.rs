@@ -4,10 +4,11 @@
 //! unloaded: thread-local destructors in plugin code make `dlclose` unsound.
 
 use lessons_plugin::abi::{
-    self, CreateFn, DestroyFn, HostInfo, MetricDecl, PluginDescriptor, ScoreFn, StrRef,
+    self, CreateFn, DestroyFn, HostInfo, InstanceMetricsFn, MetricDecl, PluginDescriptor, ScoreFn,
+    StrRef,
 };
 use sha2::{Digest, Sha256};
-use std::mem::ManuallyDrop;
+use std::mem::{ManuallyDrop, MaybeUninit};
 use std::path::{Path, PathBuf};
 
 /// Why a library was refused.
@@ -146,8 +147,16 @@ pub struct MetricInfo {
     pub id: String,
     pub min: f64,
     pub max: f64,
+    #[serde(default)]
     pub description: String,
+    /// The rule ids that cite evidence for this metric (ABI 1.1 instance
+    /// metrics only), so that a rule that matched nothing can be reported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
 }
+
+/// The most metrics one plugin or instance may declare.
+const MAX_METRICS: usize = 256;
 
 /// A loaded, checked plugin library. Everything the descriptor said is copied
 /// into host `String`s at load time; only the function pointers are kept.
@@ -165,6 +174,8 @@ pub struct Plugin {
     pub(crate) create: CreateFn,
     pub(crate) score: ScoreFn,
     pub(crate) destroy: DestroyFn,
+    /// ABI 1.1: the instance's own metrics, when the plugin provides them.
+    pub(crate) instance_metrics: Option<InstanceMetricsFn>,
     /// Never dropped: the library stays mapped for the life of the process.
     _library: ManuallyDrop<libloading::Library>,
 }
@@ -258,6 +269,7 @@ pub fn load(path: &Path) -> Result<Plugin, LoadError> {
         create: checked.create,
         score: checked.score,
         destroy: checked.destroy,
+        instance_metrics: checked.instance_metrics,
         _library: ManuallyDrop::new(library),
     })
 }
@@ -329,7 +341,7 @@ unsafe fn check_descriptor(
             host_minor: abi::ABI_MINOR,
         });
     }
-    let needed = std::mem::size_of::<PluginDescriptor>();
+    let needed = abi::DESCRIPTOR_SIZE_1_0;
     if (size as usize) < needed {
         return Err(LoadError::Truncated {
             path: path_buf(),
@@ -338,8 +350,9 @@ unsafe fn check_descriptor(
             major,
         });
     }
-    // SAFETY: the plugin says, and we checked, that the whole v1 body is there.
-    let d = unsafe { &*descriptor };
+    // SAFETY: the plugin says, and we checked, that `size` bytes are there.
+    let d = unsafe { copy_descriptor(descriptor, size as usize, minor) };
+    let d = &d;
     let create = d.create.ok_or(LoadError::NullFunction {
         path: path_buf(),
         function: "create",
@@ -383,6 +396,7 @@ unsafe fn check_descriptor(
         create,
         score,
         destroy,
+        instance_metrics: d.instance_metrics,
     };
     if checked.flags & abi::FLAG_PANIC_UNWIND == 0 {
         return Err(LoadError::NoUnwind { path: path_buf() });
@@ -402,6 +416,39 @@ struct Checked {
     create: CreateFn,
     score: ScoreFn,
     destroy: DestroyFn,
+    instance_metrics: Option<InstanceMetricsFn>,
+}
+
+/// Copies the descriptor into host memory, reading only the `size` bytes the
+/// plugin declared; fields it does not have stay zero (None, null). Fields a
+/// minor added are kept only when the plugin declares that minor, so a 1.0
+/// plugin's trailing bytes are never taken for a 1.1 function pointer.
+///
+/// # Safety
+/// `descriptor` points to at least `size` readable bytes, and `size` is at
+/// least [`abi::DESCRIPTOR_SIZE_1_0`].
+unsafe fn copy_descriptor(
+    descriptor: *const PluginDescriptor,
+    size: usize,
+    minor: u16,
+) -> PluginDescriptor {
+    let full = std::mem::size_of::<PluginDescriptor>();
+    let mut copy = MaybeUninit::<PluginDescriptor>::zeroed();
+    // SAFETY: `size.min(full)` bytes are readable (caller) and writable (ours).
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            descriptor as *const u8,
+            copy.as_mut_ptr() as *mut u8,
+            size.min(full),
+        );
+    }
+    // SAFETY: every field is valid when zeroed (integers, null pointers, None),
+    // and the copied bytes are the plugin's own descriptor fields.
+    let mut copy = unsafe { copy.assume_init() };
+    if minor < 1 {
+        copy.instance_metrics = None;
+    }
+    copy
 }
 
 /// # Safety
@@ -418,9 +465,9 @@ unsafe fn read_metrics(
     if metrics.is_null() || len == 0 {
         return Err(bad("the plugin declares no metrics".into()));
     }
-    if len > 256 {
+    if len > MAX_METRICS {
         return Err(bad(format!(
-            "the plugin declares {len} metrics, over the limit of 256"
+            "the plugin declares {len} metrics, over the limit of {MAX_METRICS}"
         )));
     }
     // SAFETY: per the caller's contract.
@@ -432,28 +479,46 @@ unsafe fn read_metrics(
             .map_err(|_| bad("a metric id is not UTF-8".into()))?;
         let description = String::from_utf8(unsafe { decl.description.as_bytes() }.to_vec())
             .map_err(|_| bad(format!("metric {id}'s description is not UTF-8")))?;
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(bad(format!(
-                "metric id {id:?} must be letters, digits and _"
-            )));
-        }
-        if !(decl.min.is_finite() && decl.max.is_finite() && decl.min < decl.max) {
-            return Err(bad(format!(
-                "metric {id} has range [{}, {}]; it needs finite min < max",
-                decl.min, decl.max
-            )));
-        }
-        if out.iter().any(|m| m.id == id) {
-            return Err(bad(format!("metric {id} is declared twice")));
-        }
         out.push(MetricInfo {
             id,
             min: decl.min,
             max: decl.max,
             description,
+            rules: Vec::new(),
         });
     }
-    Ok(out)
+    check_metrics(out).map_err(bad)
+}
+
+/// Checks a list of metric declarations, from the descriptor or from an
+/// instance: not empty, not too many, ids of letters, digits and `_`, finite
+/// ranges with min < max, no id twice.
+pub(crate) fn check_metrics(metrics: Vec<MetricInfo>) -> Result<Vec<MetricInfo>, String> {
+    if metrics.is_empty() {
+        return Err("the plugin declares no metrics".into());
+    }
+    if metrics.len() > MAX_METRICS {
+        return Err(format!(
+            "the plugin declares {} metrics, over the limit of {MAX_METRICS}",
+            metrics.len()
+        ));
+    }
+    for (i, m) in metrics.iter().enumerate() {
+        let id = &m.id;
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("metric id {id:?} must be letters, digits and _"));
+        }
+        if !(m.min.is_finite() && m.max.is_finite() && m.min < m.max) {
+            return Err(format!(
+                "metric {id} has range [{}, {}]; it needs finite min < max",
+                m.min, m.max
+            ));
+        }
+        if metrics[..i].iter().any(|other| &other.id == id) {
+            return Err(format!("metric {id} is declared twice"));
+        }
+    }
+    Ok(metrics)
 }
 
 /// The sha256 of a file, as lowercase hex.

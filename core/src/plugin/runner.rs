@@ -19,7 +19,7 @@ pub enum Runner {
 impl Runner {
     /// A plugin instance created in this process.
     pub fn in_process(instance: Instance) -> Runner {
-        let summary = instance.plugin.summary();
+        let summary = instance.summary();
         Runner::InProcess { instance, summary }
     }
 

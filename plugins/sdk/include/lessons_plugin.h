@@ -28,7 +28,7 @@ extern "C" {
 /* "LESSONS\0" read as a little-endian 64-bit integer. */
 #define LESSONS_MAGIC UINT64_C(0x00534E4F5353454C)
 #define LESSONS_ABI_MAJOR 1
-#define LESSONS_ABI_MINOR 0
+#define LESSONS_ABI_MINOR 1
 
 /* Descriptor flags. */
 #define LESSONS_FLAG_PANIC_UNWIND UINT64_C(1) /* set it: C code does not unwind, so it cannot abort the host that way */
@@ -144,6 +144,11 @@ typedef struct LessonsDocumentView {
 typedef uint32_t (*LessonsCreateFn)(LessonsStr settings_json, void **instance_out, LessonsSink err);
 typedef uint32_t (*LessonsScoreFn)(void *instance, const LessonsDocumentView *document, LessonsSink out, LessonsSink err);
 typedef void (*LessonsDestroyFn)(void *instance);
+/* ABI 1.1, optional: write the metrics this instance scores, as a JSON array
+ * of {"id", "min", "max", "description", "rules"?}, for metrics known only
+ * once create() has read the settings. They replace the static table for the
+ * instance. Leave the field NULL to keep the static table. */
+typedef uint32_t (*LessonsInstanceMetricsFn)(void *instance, LessonsSink out, LessonsSink err);
 
 typedef struct LessonsPluginDescriptor {
     /* frozen prefix: never changes */
@@ -162,6 +167,8 @@ typedef struct LessonsPluginDescriptor {
     LessonsCreateFn create;
     LessonsScoreFn score;
     LessonsDestroyFn destroy;
+    /* ABI 1.1: appended; read only when abi_minor >= 1 and struct_size covers it */
+    LessonsInstanceMetricsFn instance_metrics;
 } LessonsPluginDescriptor;
 
 /* The one export. Return NULL to refuse a host whose abi_major differs. */

@@ -7,6 +7,13 @@
 //! ever appended, and the minor is bumped; a host reads only the fields it
 //! knows, and `struct_size` tells it how many the plugin has. Any other change
 //! is a new major, which hosts refuse by name.
+//!
+//! History of major 1:
+//! - 1.0: the prefix, flags, strings, the static metric table, create/score/destroy.
+//! - 1.1: appends [`PluginDescriptor::instance_metrics`], for plugins whose
+//!   metrics are only known once `create` has read their settings (rule packs).
+//!   A host reads it only when `abi_minor >= 1`, `struct_size` covers it and
+//!   it is non-null; otherwise the static table is the instance's metrics.
 
 use std::ffi::c_void;
 
@@ -18,7 +25,7 @@ pub const MAGIC: u64 = u64::from_le_bytes(*b"LESSONS\0");
 /// Bumped on any incompatible change. A host refuses another major.
 pub const ABI_MAJOR: u16 = 1;
 /// Bumped when fields are appended. A host accepts any minor of its major.
-pub const ABI_MINOR: u16 = 0;
+pub const ABI_MINOR: u16 = 1;
 
 /// Descriptor flag: the plugin was built with `panic = "unwind"`, so its shims
 /// can catch a panic. The host refuses to run a plugin in-process without it.
@@ -229,6 +236,14 @@ pub type ScoreFn = unsafe extern "C" fn(
 ) -> u32;
 /// `destroy(instance)`: free what `create` made.
 pub type DestroyFn = unsafe extern "C" fn(instance: *mut c_void);
+/// ABI 1.1. `instance_metrics(instance, out, err) -> status`: write to `out`
+/// the metrics this instance scores, as a JSON array of
+/// `{"id", "min", "max", "description", "rules"?}` (`rules`: the ids of the
+/// rules that can cite evidence for the metric, so that the host can report a
+/// rule that matched nothing in a batch). They replace the descriptor's static
+/// table for this instance. Called once, right after `create`.
+pub type InstanceMetricsFn =
+    unsafe extern "C" fn(instance: *mut c_void, out: Sink, err: Sink) -> u32;
 
 /// What the entry point returns: static for the life of the process.
 #[repr(C)]
@@ -252,7 +267,16 @@ pub struct PluginDescriptor {
     pub create: Option<CreateFn>,
     pub score: Option<ScoreFn>,
     pub destroy: Option<DestroyFn>,
+    // ---- ABI 1.1: appended ----
+    /// Optional: the instance's own metrics (see [`InstanceMetricsFn`]).
+    pub instance_metrics: Option<InstanceMetricsFn>,
 }
+
+/// The size of an ABI 1.0 descriptor: everything before the fields 1.1
+/// appended. A host accepts any descriptor at least this big.
+pub const DESCRIPTOR_SIZE_1_0: usize = std::mem::offset_of!(PluginDescriptor, instance_metrics);
+/// The size of an ABI 1.1 descriptor.
+pub const DESCRIPTOR_SIZE_1_1: usize = std::mem::size_of::<PluginDescriptor>();
 
 /// The size of the frozen prefix, which a host reads before trusting anything else.
 pub const DESCRIPTOR_PREFIX_SIZE: usize = 16;

@@ -36,13 +36,18 @@ pub mod shim;
 pub use document::{Document, SectionKind};
 pub use report::{Evidence, Report};
 
-/// A metric a scorer declares: its id, its range and a line saying what it measures.
-#[derive(Clone, Debug, PartialEq)]
+/// A metric a scorer declares: its id, its range and a line saying what it
+/// measures; optionally the ids of the rules that cite evidence for it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metric {
     pub id: String,
     pub min: f64,
     pub max: f64,
     pub description: String,
+    /// The rule ids (as in [`Evidence::rule`]) that can fire for this metric.
+    /// The host reports those that matched nothing in a whole batch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
 }
 
 impl Metric {
@@ -52,7 +57,14 @@ impl Metric {
             min,
             max,
             description: description.to_string(),
+            rules: Vec::new(),
         }
+    }
+
+    /// The same metric, naming the rules that cite evidence for it.
+    pub fn with_rules(mut self, rules: Vec<String>) -> Metric {
+        self.rules = rules;
+        self
     }
 }
 
@@ -96,6 +108,14 @@ pub trait Scorer: Send + Sync + Sized + 'static {
     /// Makes an instance from the plugin's table in `lessons.toml` (a JSON
     /// object; empty when the user set nothing).
     fn new(settings: &serde_json::Value) -> Result<Self, PluginError>;
+
+    /// The metrics this instance scores, once its settings are read. The
+    /// default is [`Scorer::metrics`]; a scorer whose metrics come from its
+    /// settings (a rule pack) returns them here, and the host validates its
+    /// results against these (ABI 1.1).
+    fn instance_metrics(&self) -> Vec<Metric> {
+        Self::metrics()
+    }
 
     /// Scores one document. Every non-zero score should come with evidence.
     fn score(&self, document: &Document<'_>) -> Result<Report, PluginError>;

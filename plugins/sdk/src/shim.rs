@@ -78,6 +78,7 @@ fn build_descriptor<S: Scorer>() -> StaticDescriptor {
         create: Some(create::<S>),
         score: Some(score::<S>),
         destroy: Some(destroy::<S>),
+        instance_metrics: Some(instance_metrics::<S>),
     };
     StaticDescriptor {
         descriptor,
@@ -203,4 +204,30 @@ unsafe extern "C" fn destroy<S: Scorer>(instance: *mut c_void) {
         // SAFETY: `instance` came from our own `create`, and the host destroys once.
         drop(unsafe { Box::from_raw(instance as *mut S) });
     }));
+}
+
+unsafe extern "C" fn instance_metrics<S: Scorer>(
+    instance: *mut c_void,
+    out: Sink,
+    err: Sink,
+) -> u32 {
+    guarded(err, || {
+        if instance.is_null() {
+            write(err, b"null instance");
+            return abi::STATUS_INVALID_INPUT;
+        }
+        // SAFETY: `instance` came from our own `create` and is not yet destroyed.
+        let scorer = unsafe { &*(instance as *const S) };
+        let json = match serde_json::to_vec(&scorer.instance_metrics()) {
+            Ok(j) => j,
+            Err(e) => {
+                write(err, format!("could not encode the metrics: {e}").as_bytes());
+                return abi::STATUS_PLUGIN_ERROR;
+            }
+        };
+        if write(out, &json) != abi::STATUS_OK {
+            return abi::STATUS_OUTPUT_TOO_LARGE;
+        }
+        abi::STATUS_OK
+    })
 }

@@ -41,7 +41,7 @@ pub fn serve(plugin_path: &Path) -> Result<(), ServeError> {
         Ok(instance) => instance,
         Err(e) => return refuse(&mut replies, &e),
     };
-    protocol::send_reply(&mut replies, &Reply::Hello(instance.plugin.summary()))?;
+    protocol::send_reply(&mut replies, &Reply::Hello(instance.summary()))?;
     while let Some(request) = protocol::read_request(&mut requests)? {
         let Request::Score(document) = request else {
             continue;

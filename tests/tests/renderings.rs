@@ -1,0 +1,105 @@
+//! Every review rendered to PDF and to DOCX (by scripts/render-reviews.py,
+//! with a running header, a page footer and larger headings) scores within
+//! five points of its source text on every metric: what ingest recovers
+//! from a real document is what the scorers would have seen in plain text.
+//!
+//! The renderings are made before the tests (CI runs
+//! `python3 scripts/render-reviews.py`); without them this test says so
+//! loudly and passes, except under CI, where it fails.
+
+use lessons_tests::{lessons, stderr, workspace_root};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const TOLERANCE: f64 = 5.0;
+
+type Scores = BTreeMap<String, BTreeMap<String, f64>>;
+
+/// id → metric → score, and how many evidence items cite a page out of how
+/// many there are, from `lessons score PATH --format json`.
+fn scores(path: &Path) -> (Scores, usize, usize) {
+    let output = lessons(&["score", path.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        output.status.success(),
+        "scoring {} failed: {}",
+        path.display(),
+        stderr(&output)
+    );
+    let batch: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let reviews = batch["reviews"].as_array().unwrap();
+    let evidence: Vec<&serde_json::Value> = reviews
+        .iter()
+        .flat_map(|r| r["evidence"].as_array().unwrap())
+        .collect();
+    let with_page = evidence.iter().filter(|e| e["page"].is_u64()).count();
+    let scores = reviews
+        .iter()
+        .map(|r| {
+            let scores = r["scores"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                .collect();
+            (r["id"].as_str().unwrap().to_string(), scores)
+        })
+        .collect();
+    (scores, with_page, evidence.len())
+}
+
+fn renderings_score_like_the_source(format: &str) {
+    let folder = workspace_root().join("target/renderings").join(format);
+    if !folder.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing; run `python3 scripts/render-reviews.py` before the tests",
+            folder.display()
+        );
+        eprintln!(
+            "SKIPPED: {} is missing; run `pip install reportlab python-docx && python3 scripts/render-reviews.py` to test {format} renderings",
+            folder.display()
+        );
+        return;
+    }
+    let (source, _, _) = scores(&workspace_root().join("reviews"));
+    let (rendered, with_page, evidence) = scores(&folder);
+    assert!(evidence > 0, "the renderings give evidence");
+    if format == "pdf" {
+        assert_eq!(with_page, evidence, "evidence from a PDF cites its page");
+    }
+    assert_eq!(
+        source.keys().collect::<Vec<_>>(),
+        rendered.keys().collect::<Vec<_>>(),
+        "every review has a {format} rendering, and each was read"
+    );
+    let mut misses = Vec::new();
+    for (id, metrics) in &source {
+        for (metric, expected) in metrics {
+            let got = rendered[id].get(metric).copied();
+            let within = got.is_some_and(|got| (got - expected).abs() <= TOLERANCE);
+            if !within {
+                let got = got.unwrap_or(f64::NAN);
+                misses.push(format!(
+                    "{id} {metric}: source {expected:.1}, {format} {got:.1}"
+                ));
+            }
+        }
+    }
+    assert!(
+        misses.is_empty(),
+        "{} of {} scores differ by more than {TOLERANCE}:\n{}",
+        misses.len(),
+        source.values().map(BTreeMap::len).sum::<usize>(),
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn pdf_renderings_score_within_five_points_of_the_source() {
+    renderings_score_like_the_source("pdf");
+}
+
+#[test]
+fn docx_renderings_score_within_five_points_of_the_source() {
+    renderings_score_like_the_source("docx");
+}
