@@ -189,7 +189,8 @@ def main():
     args = parser.parse_args()
     (args.out / "pdf").mkdir(parents=True, exist_ok=True)
     (args.out / "docx").mkdir(parents=True, exist_ok=True)
-    sources = sorted(p for p in args.reviews.iterdir()
+    # Sub-folders too (reviews/blind), as `lessons score reviews` walks them.
+    sources = sorted(p for p in args.reviews.rglob("*")
                      if p.suffix.lower() in (".txt", ".md", ".markdown"))
     for source in sources:
         source_blocks = blocks(source)
