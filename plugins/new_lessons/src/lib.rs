@@ -91,10 +91,21 @@ impl Scorer for NewLessons {
             );
         }
         for &s in sentences.known.iter().take(5) {
+            // Name the lesson (`new_lessons.known_information_sharing`), so
+            // that reports can count which known lessons a batch restates.
+            let rule = hits
+                .iter()
+                .map(|h| &self.lexicon.cues[h.cue].id)
+                .zip(hits.iter())
+                .find(|(id, h)| h.sentence == s && id.starts_with("known_"))
+                .map_or_else(
+                    || "new_lessons.known".to_string(),
+                    |(id, _)| format!("new_lessons.{id}"),
+                );
             report.cite(
                 METRIC,
                 document.sentences[s].span,
-                "new_lessons.known",
+                &rule,
                 "restates a known lesson: what is specific to this case, and new?",
                 KNOWN_ONLY / 4.0,
             );
