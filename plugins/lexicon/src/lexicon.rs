@@ -226,18 +226,8 @@ impl Lexicon {
         if s.flags & abi::SENTENCE_HEADING != 0 {
             return false;
         }
-        let kind = document.section_kind(s.section);
-        if !cue.scope.is_empty() && !cue.scope.contains(&kind) {
+        if !in_scope(document, s, span, &cue.scope, &cue.not_scope, cue.quoted) {
             return false;
-        }
-        if cue.not_scope.contains(&kind) {
-            return false;
-        }
-        let quoted = document.is_quoted(span);
-        match cue.quoted {
-            Quoted::Exclude if quoted => return false,
-            Quoted::Only if !quoted => return false,
-            _ => {}
         }
         cue.negation == Negation::Ignore || !self.is_negated(document, s.span, span)
     }
@@ -430,6 +420,28 @@ impl Lexicon {
             );
         }
     }
+}
+
+/// Whether a match in `sentence` is one a cue or rule reads: its section's
+/// kind is in `scope` (empty: every kind) and not in `not_scope`, and it
+/// meets the quoted-speech policy. Shared by cue catalogues and rule packs.
+pub fn in_scope(
+    document: &Document<'_>,
+    sentence: &lessons_plugin::abi::Sentence,
+    span: Span,
+    scope: &[SectionKind],
+    not_scope: &[SectionKind],
+    quoted: Quoted,
+) -> bool {
+    let kind = document.section_kind(sentence.section);
+    if (!scope.is_empty() && !scope.contains(&kind)) || not_scope.contains(&kind) {
+        return false;
+    }
+    let is_quoted = document.is_quoted(span);
+    !matches!(
+        (quoted, is_quoted),
+        (Quoted::Exclude, true) | (Quoted::Only, false)
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! metric's declared range.
 
 use crate::pack::{Headings, Matcher, Pack, RuleKind};
-use lessons_lexicon::lexicon::{Negation, Quoted};
+use lessons_lexicon::lexicon::{Negation, in_scope};
 use lessons_lexicon::{Hit, measure};
 use lessons_plugin::abi::{self, Span};
 use lessons_plugin::{Document, Report};
@@ -177,18 +177,15 @@ fn keeps(
         Headings::Only if !heading => return false,
         _ => {}
     }
-    let kind = document.section_kind(s.section);
-    if !matcher.scope.is_empty() && !matcher.scope.contains(&kind) {
+    if !in_scope(
+        document,
+        s,
+        span,
+        &matcher.scope,
+        &matcher.not_scope,
+        matcher.quoted,
+    ) {
         return false;
-    }
-    if matcher.not_scope.contains(&kind) {
-        return false;
-    }
-    let quoted = document.is_quoted(span);
-    match matcher.quoted {
-        Quoted::Exclude if quoted => return false,
-        Quoted::Only if !quoted => return false,
-        _ => {}
     }
     if matcher.negation == Negation::Drop && pack.negation.is_negated(document, s.span, span) {
         return false;
