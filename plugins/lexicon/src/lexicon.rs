@@ -19,7 +19,8 @@
 
 use lessons_plugin::abi::{self, Span};
 use lessons_plugin::{Document, SectionKind};
-use regex::Regex;
+
+use crate::patterns::{PatternSet, WORD_BOUNDARY};
 use serde::Deserialize;
 
 /// Why a catalogue could not be used.
@@ -130,7 +131,9 @@ pub struct Cue {
     not_scope: Vec<SectionKind>,
     quoted: Quoted,
     negation: Negation,
-    pattern: Regex,
+    /// The regex alternatives the cue matches, compiled into the catalogue's
+    /// [`PatternSet`].
+    alternatives: Vec<String>,
 }
 
 /// A match of a cue in a document, placed in its sentence.
@@ -150,6 +153,8 @@ pub struct Lexicon {
     pub cues: Vec<Cue>,
     negators: Vec<String>,
     window: usize,
+    /// Every cue's pattern, `patterns[i]` for `cues[i]`, searched in one pass.
+    patterns: PatternSet,
 }
 
 impl Lexicon {
@@ -166,16 +171,18 @@ impl Lexicon {
             .into_iter()
             .map(compile)
             .collect::<Result<Vec<_>, _>>()?;
+        let patterns = pattern_set(&cues)?;
         Ok(Lexicon {
             cues,
             negators,
             window,
+            patterns,
         })
     }
 
     /// Adds the cues of another catalogue (a user's extension), replacing
     /// cues with the same id.
-    pub fn extend(&mut self, other: Lexicon) {
+    pub fn extend(&mut self, other: Lexicon) -> Result<(), LexiconError> {
         for cue in other.cues {
             match self.cues.iter_mut().find(|c| c.id == cue.id) {
                 Some(existing) => *existing = cue,
@@ -187,6 +194,8 @@ impl Lexicon {
                 self.negators.push(n);
             }
         }
+        self.patterns = pattern_set(&self.cues)?;
+        Ok(())
     }
 
     /// The index of the cue with this id.
@@ -195,16 +204,13 @@ impl Lexicon {
     }
 
     /// Every hit of every cue in the document, in text order, after scope,
-    /// quotation and negation are applied. Each cue is matched once over the
-    /// whole text; hits are placed in sentences by binary search.
+    /// quotation and negation are applied. All cues are matched in one pass
+    /// over the whole text; hits are placed in sentences by binary search.
     pub fn scan(&self, document: &Document<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for (index, cue) in self.cues.iter().enumerate() {
-            for m in cue.pattern.find_iter(document.text) {
-                let span = Span {
-                    start: m.start() as u64,
-                    end: m.end() as u64,
-                };
+        let matches = self.patterns.find_all(document.text);
+        for (index, (cue, spans)) in self.cues.iter().zip(matches).enumerate() {
+            for span in spans {
                 let Some(sentence) = sentence_at(document, span.start) else {
                     continue;
                 };
@@ -290,14 +296,6 @@ fn compile(file: CueFile) -> Result<Cue, LexiconError> {
             message: "no phrases, stems or regex".into(),
         });
     }
-    let source = format!(r"(?i){WORD_BOUNDARY}(?:{})", alternatives.join("|"));
-    let pattern = regex::RegexBuilder::new(&source)
-        .dfa_size_limit(DFA_CACHE_BYTES)
-        .build()
-        .map_err(|e| LexiconError::Pattern {
-            cue: file.id.clone(),
-            message: e.to_string(),
-        })?;
     Ok(Cue {
         id: file.id,
         weight: file.weight,
@@ -306,7 +304,16 @@ fn compile(file: CueFile) -> Result<Cue, LexiconError> {
         not_scope,
         quoted: file.quoted,
         negation: file.negation,
-        pattern,
+        alternatives,
+    })
+}
+
+/// The catalogue's patterns in one set; a bad pattern is named by its cue.
+fn pattern_set(cues: &[Cue]) -> Result<PatternSet, LexiconError> {
+    let alternatives: Vec<Vec<String>> = cues.iter().map(|c| c.alternatives.clone()).collect();
+    PatternSet::new(&alternatives).map_err(|(index, message)| LexiconError::Pattern {
+        cue: cues[index].id.clone(),
+        message,
     })
 }
 
@@ -322,25 +329,17 @@ fn kinds(cue: &str, names: &[String]) -> Result<Vec<SectionKind>, LexiconError> 
         .collect()
 }
 
-/// The lazy DFA's cache per cue: large alternations of phrases need more
-/// than the default to avoid rebuilding states on long reviews.
-const DFA_CACHE_BYTES: usize = 16 * 1024 * 1024;
-
-/// An ASCII word boundary. A Unicode `\b` makes the regex engine fall back
-/// from its lazy DFA to a much slower NFA simulation on any non-ASCII text
-/// (curly quotes are in every review), so cues use ASCII boundaries; words
-/// themselves still match Unicode letters.
-const WORD_BOUNDARY: &str = r"(?-u:\b)";
-
 /// A user's regex with its `\b`s made ASCII word boundaries.
-fn ascii_word_boundaries(regex: &str) -> String {
+pub fn ascii_word_boundaries(regex: &str) -> String {
     regex.replace(r"\b", WORD_BOUNDARY)
 }
 
 /// A phrase as a pattern: words match whole words, any run of white space
 /// matches any white space (text from PDFs breaks lines anywhere), a word
 /// ending in `*` matches any ending ("blam*" → blame, blamed, blaming), and
-/// an apostrophe matches either kind.
+/// an apostrophe matches either kind. An ending is ASCII letters and digits:
+/// a Unicode `\w*` after every stem multiplied the lazy DFA's states, and
+/// its warm-up took 15 times as long on a new review (issue 8's profile).
 pub fn phrase_pattern(phrase: &str) -> String {
     let words: Vec<String> = phrase
         .split_whitespace()
@@ -351,7 +350,7 @@ pub fn phrase_pattern(phrase: &str) -> String {
             };
             let escaped = regex::escape(stem).replace('\'', "['’]");
             if open {
-                format!(r"{escaped}\w*")
+                format!(r"{escaped}(?-u:\w)*")
             } else {
                 escaped
             }
@@ -392,7 +391,7 @@ impl Lexicon {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read catalogue {path}: {e}"))?;
             let extra = Lexicon::from_toml(&text).map_err(|e| format!("{path}: {e}"))?;
-            lexicon.extend(extra);
+            lexicon.extend(extra).map_err(|e| format!("{path}: {e}"))?;
         }
         Ok(lexicon)
     }
@@ -448,6 +447,47 @@ pub fn in_scope(
 mod tests {
     use super::*;
     use lessons_plugin::abi::{Section, Sentence};
+
+    /// The one-pass search gives every bundled cue exactly the matches of
+    /// its own search, on every sample review.
+    #[test]
+    fn one_pass_equals_each_cue_alone_on_the_samples() {
+        let catalogues = [
+            include_str!("../../handwringing/catalogue.toml"),
+            include_str!("../../finger_pointing/catalogue.toml"),
+            include_str!("../../procedural_flaws/catalogue.toml"),
+            include_str!("../../acting_on_negligence/catalogue.toml"),
+            include_str!("../../new_lessons/catalogue.toml"),
+            include_str!("../../hindsight/catalogue.toml"),
+        ];
+        let lexicons: Vec<Lexicon> = catalogues
+            .iter()
+            .map(|c| Lexicon::from_toml(c).unwrap())
+            .collect();
+        let reviews = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reviews");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(reviews).unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for lexicon in &lexicons {
+                let all = lexicon.patterns.find_all(&text);
+                for (index, found) in all.iter().enumerate() {
+                    let alone = lexicon.patterns.find_iter(index, &text);
+                    assert_eq!(
+                        found,
+                        &alone,
+                        "{} in {}",
+                        lexicon.cues[index].id,
+                        path.display()
+                    );
+                    checked += found.len();
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
+    }
 
     fn document<'a>(
         text: &'a str,

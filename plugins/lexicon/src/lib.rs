@@ -7,6 +7,7 @@
 
 pub mod lexicon;
 pub mod measure;
+pub mod patterns;
 pub mod recommendation;
 pub mod similarity;
 

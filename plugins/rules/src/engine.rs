@@ -24,13 +24,14 @@ pub struct RuleValue {
 
 /// Every rule's value for `document`, in the pack's order.
 pub fn evaluate(pack: &Pack, document: &Document<'_>) -> Vec<RuleValue> {
+    let found = pack.patterns.find_all(document.text);
     let hits: Vec<Vec<Hit>> = pack
         .rules
         .iter()
         .enumerate()
         .map(|(index, rule)| match &rule.kind {
             RuleKind::Existence { matcher, .. } | RuleKind::Occurrence { matcher, .. } => {
-                matches(pack, matcher, index, document)
+                matches(pack, &found, matcher, index, document)
             }
             RuleKind::Ratio { .. } | RuleKind::Conditional { .. } => Vec::new(),
         })
@@ -142,17 +143,22 @@ fn round1(x: f64) -> f64 {
 
 /// The matches of one pattern rule, after headings, scope, quoted speech,
 /// negation and exceptions are applied, in text order.
-fn matches(pack: &Pack, matcher: &Matcher, rule: usize, document: &Document<'_>) -> Vec<Hit> {
+fn matches(
+    pack: &Pack,
+    patterns: &[Vec<Span>],
+    matcher: &Matcher,
+    rule: usize,
+    document: &Document<'_>,
+) -> Vec<Hit> {
     let mut found = Vec::new();
-    for m in matcher.pattern.find_iter(document.text) {
-        let span = Span {
-            start: m.start() as u64,
-            end: m.end() as u64,
-        };
+    for &span in &patterns[matcher.pattern] {
         let Some(sentence) = sentence_at(document, span.start) else {
             continue;
         };
-        if keeps(pack, matcher, document, sentence, span) {
+        let exceptions = matcher.exceptions.map(|e| patterns[e].as_slice());
+        if keeps(pack, matcher, document, sentence, span)
+            && !is_exception(exceptions.unwrap_or_default(), span)
+        {
             found.push(Hit {
                 cue: rule,
                 sentence,
@@ -187,23 +193,14 @@ fn keeps(
     ) {
         return false;
     }
-    if matcher.negation == Negation::Drop && pack.negation.is_negated(document, s.span, span) {
-        return false;
-    }
-    !is_exception(matcher, document, s.span, span)
+    !(matcher.negation == Negation::Drop && pack.negation.is_negated(document, s.span, span))
 }
 
-/// Whether an exception phrase overlaps the match within its sentence.
-fn is_exception(matcher: &Matcher, document: &Document<'_>, sentence: Span, span: Span) -> bool {
-    let Some(exceptions) = &matcher.exceptions else {
-        return false;
-    };
-    let text = document.slice(sentence);
-    exceptions.find_iter(text).any(|e| {
-        let start = sentence.start + e.start() as u64;
-        let end = sentence.start + e.end() as u64;
-        start < span.end && span.start < end
-    })
+/// Whether an exception phrase overlaps the match. `exceptions` are in
+/// text order, so a binary search finds the first that could.
+fn is_exception(exceptions: &[Span], span: Span) -> bool {
+    let first = exceptions.partition_point(|e| e.end <= span.start);
+    exceptions.get(first).is_some_and(|e| e.start < span.end)
 }
 
 fn sentence_at(document: &Document<'_>, offset: u64) -> Option<usize> {

@@ -5,9 +5,9 @@
 
 use crate::dic::{DicError, Dictionary};
 use lessons_lexicon::Lexicon;
-use lessons_lexicon::lexicon::{Negation, Quoted, phrase_pattern};
+use lessons_lexicon::lexicon::{Negation, Quoted, ascii_word_boundaries, phrase_pattern};
+use lessons_lexicon::patterns::PatternSet;
 use lessons_plugin::SectionKind;
-use regex::Regex;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -172,8 +172,10 @@ struct RuleFile {
 /// Where and how a pattern rule matches.
 #[derive(Clone, Debug)]
 pub struct Matcher {
-    pub pattern: Regex,
-    pub exceptions: Option<Regex>,
+    /// The rule's pattern: an index into [`Pack::patterns`].
+    pub pattern: usize,
+    /// Its exception phrases, also an index into [`Pack::patterns`].
+    pub exceptions: Option<usize>,
     pub scope: Vec<SectionKind>,
     pub not_scope: Vec<SectionKind>,
     pub quoted: Quoted,
@@ -260,6 +262,8 @@ pub struct Pack {
     pub version: String,
     pub metrics: Vec<PackMetric>,
     pub rules: Vec<Rule>,
+    /// Every rule's pattern and exceptions, searched in one pass per review.
+    pub patterns: PatternSet,
     /// Holds the pack's negators; it has no cues of its own.
     pub negation: Lexicon,
     /// The file the pack came from (`<bundled>` for the bundled one).
@@ -299,8 +303,10 @@ impl Pack {
             metrics: &metrics,
             dictionaries: &dictionaries,
             files: &file.rule,
+            patterns: Vec::new(),
         };
         let rules = builder.compile_all()?;
+        let patterns = builder.pattern_set()?;
         for (index, metric) in metrics.iter().enumerate() {
             let positive: f64 = rules
                 .iter()
@@ -323,6 +329,7 @@ impl Pack {
             version: file.pack.version,
             metrics,
             rules,
+            patterns,
             negation,
             path: path.to_path_buf(),
         })
@@ -427,13 +434,16 @@ struct Builder<'a> {
     metrics: &'a [PackMetric],
     dictionaries: &'a [Dictionary],
     files: &'a [RuleFile],
+    /// The alternatives of every pattern so far, with the rule it is for.
+    patterns: Vec<(Vec<String>, &'a RuleFile)>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn compile_all(&mut self) -> Result<Vec<Rule>, PackError> {
-        let mut rules = Vec::with_capacity(self.files.len());
-        for (i, file) in self.files.iter().enumerate() {
-            if self.files[..i].iter().any(|f| f.id == file.id) {
+        let files = self.files;
+        let mut rules = Vec::with_capacity(files.len());
+        for (i, file) in files.iter().enumerate() {
+            if files[..i].iter().any(|f| f.id == file.id) {
                 return Err(self.error(file, "declared twice".into()));
             }
             rules.push(self.compile(file)?);
@@ -449,7 +459,20 @@ impl Builder<'_> {
         }
     }
 
-    fn compile(&self, file: &RuleFile) -> Result<Rule, PackError> {
+    /// Every pattern compiled into one set; a bad one is named by its rule.
+    fn pattern_set(&self) -> Result<PatternSet, PackError> {
+        let alternatives: Vec<Vec<String>> = self.patterns.iter().map(|(a, _)| a.clone()).collect();
+        PatternSet::new(&alternatives)
+            .map_err(|(index, message)| self.error(self.patterns[index].1, message))
+    }
+
+    /// Keeps a pattern for the set and returns its index there.
+    fn add_pattern(&mut self, alternatives: Vec<String>, file: &'a RuleFile) -> usize {
+        self.patterns.push((alternatives, file));
+        self.patterns.len() - 1
+    }
+
+    fn compile(&mut self, file: &'a RuleFile) -> Result<Rule, PackError> {
         check_id(&file.id).map_err(|m| self.error(file, m))?;
         let metric = self
             .metrics
@@ -603,7 +626,7 @@ impl Builder<'_> {
         Ok(index)
     }
 
-    fn matcher(&self, file: &RuleFile) -> Result<Matcher, PackError> {
+    fn matcher(&mut self, file: &'a RuleFile) -> Result<Matcher, PackError> {
         let mut alternatives: Vec<String> =
             file.phrases.iter().map(|p| phrase_pattern(p)).collect();
         for category in &file.categories {
@@ -623,22 +646,22 @@ impl Builder<'_> {
             }
             alternatives.extend(words.into_iter().map(|w| phrase_pattern(w)));
         }
-        alternatives.extend(file.regex.iter().cloned());
+        alternatives.extend(file.regex.iter().map(|r| ascii_word_boundaries(r)));
         if alternatives.is_empty() {
             return Err(self.error(file, "no phrases, regex or categories to match".into()));
         }
-        let pattern = compile(&alternatives).map_err(|m| self.error(file, m))?;
-        let exceptions = if file.exceptions.is_empty() {
-            None
-        } else {
-            let phrases: Vec<String> = file.exceptions.iter().map(|p| phrase_pattern(p)).collect();
-            Some(compile(&phrases).map_err(|m| self.error(file, format!("exceptions: {m}")))?)
-        };
+        let scope = self.kinds(file, &file.scope)?;
+        let not_scope = self.kinds(file, &file.not_scope)?;
+        let pattern = self.add_pattern(alternatives, file);
+        let exceptions = (!file.exceptions.is_empty()).then(|| {
+            let phrases = file.exceptions.iter().map(|p| phrase_pattern(p)).collect();
+            self.add_pattern(phrases, file)
+        });
         Ok(Matcher {
             pattern,
             exceptions,
-            scope: self.kinds(file, &file.scope)?,
-            not_scope: self.kinds(file, &file.not_scope)?,
+            scope,
+            not_scope,
             quoted: file.quoted,
             negation: file.negation,
             headings: file.headings,
@@ -661,11 +684,6 @@ impl Builder<'_> {
             })
             .collect()
     }
-}
-
-/// One case-insensitive pattern matching any alternative from a word boundary.
-fn compile(alternatives: &[String]) -> Result<Regex, String> {
-    Regex::new(&format!(r"(?i)\b(?:{})", alternatives.join("|"))).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -736,8 +754,12 @@ mod tests {
         let RuleKind::Existence { matcher, .. } = &compiled.rules[0].kind else {
             panic!("an existence rule");
         };
-        assert!(matcher.pattern.is_match("for these reasons"));
-        assert!(!matcher.pattern.is_match("unreasonable"));
+        assert!(
+            compiled
+                .patterns
+                .is_match(matcher.pattern, "for these reasons")
+        );
+        assert!(!compiled.patterns.is_match(matcher.pattern, "unreasonable"));
         std::fs::write(
             &pack,
             "dictionaries = [\"words.dic\"]\n[pack]\nid = \"p\"\n[[metric]]\nid = \"m\"\n\
