@@ -51,7 +51,9 @@ impl Scorer for FingerPointing {
             let aimed = match cue.id.as_str() {
                 "role" | "systems_framing" | "disclaimer" => continue,
                 _ if set_aside.contains(&hit.sentence) => continue,
-                "counterfactual" if !with_role.contains(&hit.sentence) => UNAIMED,
+                "counterfactual" | "adverse_judgment" if !with_role.contains(&hit.sentence) => {
+                    UNAIMED
+                }
                 _ => 1.0,
             };
             blame += cue.weight * aimed;

@@ -67,6 +67,32 @@ impl Scorer for Handwringing {
     }
 }
 
+/// How far one recommendation exhorts rather than changes something: a
+/// stated change to a named form, protocol or system is not handwringing,
+/// even without a date; an owner-less, date-less, measure-less wish is.
+fn vagueness(reading: &recommendation::Reading) -> (f64, &'static str) {
+    const UNOWNED: &str = "a concrete change with no owner: say who will make it";
+    const VAGUE: &str = "this recommendation has no owner, date or measure";
+    const WEAK: &str = "a weak action (training, reminders, guidance) with no measure of effect";
+    if reading.is_specific() {
+        return (0.0, "");
+    }
+    if reading.concrete_change && !reading.exhortation {
+        return if reading.owner {
+            (0.0, "")
+        } else {
+            (0.25, UNOWNED)
+        };
+    }
+    if reading.is_vague() {
+        return (1.0, VAGUE);
+    }
+    if reading.weak_action {
+        return (0.5, WEAK);
+    }
+    (0.0, "")
+}
+
 /// The share of recommendations that are vague or weak, citing each one.
 fn read_recommendations(document: &Document<'_>, report: &mut Report) -> Option<f64> {
     let mut vague = 0.0;
@@ -74,19 +100,8 @@ fn read_recommendations(document: &Document<'_>, report: &mut Report) -> Option<
     for item in document.recommendations {
         for (reading, range) in recommendation::read_item(document.slice(item.span)) {
             count += 1;
-            let share = if reading.is_vague() {
-                1.0
-            } else if reading.weak_action && !reading.is_specific() {
-                0.5
-            } else {
-                0.0
-            };
+            let (share, note) = vagueness(&reading);
             if share > 0.0 {
-                let note = if reading.is_vague() {
-                    "this recommendation has no owner, date or measure"
-                } else {
-                    "a weak action (training, reminders, guidance) with no measure of effect"
-                };
                 let span = Span {
                     start: item.span.start + range.start as u64,
                     end: item.span.start + range.end as u64,

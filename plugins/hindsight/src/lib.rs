@@ -15,6 +15,9 @@ const LEANING: [&str; 3] = ["counterfactual", "obviousness", "outcome_framing"];
 /// rationality) is the strongest sign that judgments were framed by what was
 /// known at the time.
 const METHOD_DAMPING: f64 = 0.4;
+/// A systems method (practitioner events, reconstruction) without a word on
+/// hindsight guards against it less than a declared method does.
+const SYSTEMS_DAMPING: f64 = 0.7;
 
 pub struct Hindsight {
     lexicon: Lexicon,
@@ -50,9 +53,22 @@ impl Scorer for Hindsight {
             .collect();
         // A judgment the review sets aside ("it would be easy to say she
         // should have known") is not the review leaning on the outcome.
+        // A counterfactual weighed against what was known at the time, in
+        // its own sentence or the next one to it ("Could she have known? At
+        // that point the only information was..."), is the opposite of
+        // hindsight: it is not counted.
+        let framed: std::collections::HashSet<usize> = all
+            .iter()
+            .filter(|h| self.lexicon.cues[h.cue].id == "at_the_time")
+            .flat_map(|h| h.sentence.saturating_sub(1)..=h.sentence + 1)
+            .collect();
         let all: Vec<_> = all
             .into_iter()
             .filter(|h| !set_aside.contains(&h.sentence))
+            .filter(|h| {
+                !(framed.contains(&h.sentence)
+                    && LEANING.contains(&self.lexicon.cues[h.cue].id.as_str()))
+            })
             .collect();
         let hits = measure::distinct(document, &all);
         let words = measure::words_in(
@@ -73,6 +89,7 @@ impl Scorer for Hindsight {
             words,
         );
         let method = measure::sentences_with(document, &self.lexicon, &hits, &["method"]);
+        let systems = measure::sentences_with(document, &self.lexicon, &hits, &["systems_method"]);
         // How thickly hindsight lies in the judgments (density), and how
         // many judgments lean on it at all (a short analysis built on four
         // "if only"s leans as much as a long one built on ten).
@@ -81,6 +98,8 @@ impl Scorer for Hindsight {
         score *= 1.0 - 0.5 * (framing / 4.0).min(1.0);
         if method > 0 {
             score *= METHOD_DAMPING;
+        } else if systems > 0 {
+            score *= SYSTEMS_DAMPING;
         }
         self.lexicon.cite(&mut report, METRIC, &hits, &LEANING);
         report.score(METRIC, measure::clamp_score(score));

@@ -15,6 +15,9 @@ pub struct Reading {
     pub weak_action: bool,
     pub strong_action: bool,
     pub exhortation: bool,
+    /// It changes a named artefact (a form, protocol, record, system...)
+    /// in a stated way: a change someone could check was made.
+    pub concrete_change: bool,
 }
 
 impl Reading {
@@ -36,6 +39,73 @@ static OWNER: LazyLock<Regex> = LazyLock::new(|| {
         r"constabulary|police|council|local authority|children'?s (?:social care|services)|designated (?:nurse|doctor|safeguarding lead)|",
         r"named (?:nurse|gp|doctor)|service manager|team manager|principal social worker|commissioner|school|academy|practice|hospital|mash|",
         r"safeguarding (?:partnership|children partnership|board)|housing|department|authority|panel|group|service)s?\b[^.;:]{0,60}?\b(?:will|should|must|is to|are to|to)\b"
+    ))
+    .unwrap()
+});
+
+/// An owner named as the recommendation's label: "**Chief nurse, City
+/// Hospitals:** amend the policy", "3. Children's Services: audit ...". The
+/// label is short, ends in a colon, names a body or a post and holds no
+/// modal verb ("Practitioners across the partnership should note:" is not
+/// an owner).
+static OWNER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^[\s*_#>|-]*(?:(?:recommendation\s*)?(?:\d+|[a-z]|[ivx]+)[.):]?\s+)?",
+        r"(?P<label>[^:\n]{2,90}):"
+    ))
+    .unwrap()
+});
+
+static OWNER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:board|partnership|director|head|chief|lead|manager|trust|icb|integrated care board|constabulary|police|council|",
+        r"local authority|children'?s (?:social care|services)|designated|named|commissioners?|school|academy|practice|hospitals?|mash|",
+        r"housing|department|authority|panel|provider|nurse|officer|team|unit|service|ambulance|probation|college)\b"
+    ))
+    .unwrap()
+});
+
+static MODAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:should|must|will|shall|need|needs|ought)\b").unwrap());
+
+fn owner_label(text: &str) -> bool {
+    let Some(label) = OWNER_LABEL.captures(text).and_then(|c| c.name("label")) else {
+        return false;
+    };
+    let label = label
+        .as_str()
+        .trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+    let words: Vec<&str> = label.split_whitespace().collect();
+    if words.is_empty() || words.len() > 14 || MODAL.is_match(label) {
+        return false;
+    }
+    OWNER_WORD.is_match(label) || is_proper_name(&words)
+}
+
+/// "Clearview Health", "Ashdown Clinical Commissioning": two words or more,
+/// each capitalised but for small joining words, so the label names a body
+/// ("Practitioners:" alone does not).
+fn is_proper_name(words: &[&str]) -> bool {
+    (2..=8).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase())
+                || matches!(*w, "and" | "of" | "for" | "the" | "&")
+        })
+}
+
+static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:amend\w*|revis\w*|requir\w*|add\w*|chang\w*|introduc\w*|replac\w*|redesign\w*|includ\w*|",
+        r"extend\w*|remov\w*|restor\w*|merg\w*|so that)\b"
+    ))
+    .unwrap()
+});
+
+static ARTEFACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:form|protocol|policy|procedure|record|system|template|threshold|display|framework|field|prompt|checklist|",
+        r"rota|contract|pathway|agreement|specification|criteria|tool|letter|notification|screen|register|inbox|referral route|",
+        r"assessment|workflow|interface|portal|code|standard operating procedure)s?\b"
     ))
     .unwrap()
 });
@@ -81,12 +151,13 @@ static EXHORT: LazyLock<Regex> = LazyLock::new(|| {
 /// Reads one recommendation's text.
 pub fn read(text: &str) -> Reading {
     Reading {
-        owner: OWNER.is_match(text),
+        owner: OWNER.is_match(text) || owner_label(text),
         date: DATE.is_match(text),
         measure: MEASURE.is_match(text),
         weak_action: WEAK.is_match(text),
         strong_action: STRONG.is_match(text),
         exhortation: EXHORT.is_match(text),
+        concrete_change: CHANGE.is_match(text) && ARTEFACT.is_match(text),
     }
 }
 
@@ -182,6 +253,25 @@ mod tests {
         assert!(rows[0].0.is_specific(), "{:?}", rows[0].0);
         assert!(rows[1].0.is_vague(), "{:?}", rows[1].0);
         assert!(table[rows[0].1.clone()].contains("R1"));
+    }
+
+    #[test]
+    fn an_owner_can_be_the_label_of_the_recommendation() {
+        let r = read(
+            "2. **Yarrowby Teaching Hospitals (chief nurse):** amend the Was Not Brought policy so that letters go to a named practitioner.",
+        );
+        assert!(r.owner, "{r:?}");
+        assert!(read("4. **Clearview Health:** revise its triage protocol.").owner);
+        assert!(!read("Practitioners: be curious.").owner);
+        assert!(
+            !read("Practitioners in every setting should note the following: be curious.").owner
+        );
+    }
+
+    #[test]
+    fn a_change_to_a_named_artefact_is_concrete() {
+        assert!(read("The section 47 closure form should require confirmation that every agreed action is done.").concrete_change);
+        assert!(!read("All agencies should raise awareness of neglect.").concrete_change);
     }
 
     #[test]

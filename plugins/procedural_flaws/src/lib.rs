@@ -43,6 +43,11 @@ impl Diagnosis {
             return 0.0;
         }
         if self.flaws == 0 {
+            // Owned, timed changes to procedures are a diagnosis stated as a
+            // remedy, even where no sentence names the departure itself.
+            if self.specific_recommendations >= SPECIFIC_AS_DIAGNOSIS {
+                return 2.0;
+            }
             return 1.0 + 0.15 * (self.mentions.min(4) as f64) / 4.0;
         }
         let several = self.procedures >= 2 || self.flaws >= 3;
@@ -55,10 +60,18 @@ impl Diagnosis {
         let share = self.specific_recommendations as f64 / self.recommendations.max(1) as f64;
         if level >= 3.0 && self.specific_recommendations >= 2 && share >= 0.5 {
             level = 3.5 + 0.5 * share;
+        } else if self.specific_recommendations > SPECIFIC_AS_DIAGNOSIS && share >= 0.5 {
+            // Several owned, timed procedural changes: the diagnosis is in
+            // the remedies even where the analysis names few departures.
+            level = level.max(3.0 + 0.5 * share);
         }
         level.min(4.0)
     }
 }
+
+/// How many specific recommendations (owner, and a date or a measure) stand
+/// for one diagnosed flaw when no departure is named in the analysis.
+const SPECIFIC_AS_DIAGNOSIS: usize = 3;
 
 impl Scorer for ProceduralFlaws {
     const NAME: &'static str = "procedural_flaws";
