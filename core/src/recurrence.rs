@@ -6,12 +6,18 @@
 //! lessons of the other reviews by the similarity of their content words,
 //! and scales the metric down by the share of a review's lesson weight that
 //! recurs across the batch. Every discount is said in the review's warnings.
+//!
+//! Lessons are compared through an index from each content word to the
+//! distinct lessons holding it, never pairwise across the batch: two lessons
+//! are similar only if they share words, and a batch of thousands of reviews
+//! (a national repository) must not cost millions of comparisons per lesson.
 
 use crate::aggregate;
 use crate::batch::{Batch, EvidenceRecord};
 use crate::config::{Config, RecurrenceRule};
 use lessons_lexicon::similarity::{cosine, terms};
-use std::collections::BTreeSet;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// One lesson cited for one review: its weight, line and terms.
 struct Lesson {
@@ -33,6 +39,7 @@ pub fn discount(batch: &mut Batch, config: &Config) {
         .map(|r| lessons_of(&r.evidence, rule))
         .collect();
     let others = (batch.reviews.len() - 1) as f64;
+    let similar = SimilarLessons::find(&lessons, rule.similarity);
     for (index, review) in batch.reviews.iter_mut().enumerate() {
         let total: f64 = lessons[index].iter().map(|l| l.weight).sum();
         if total <= 0.0 {
@@ -40,7 +47,7 @@ pub fn discount(batch: &mut Batch, config: &Config) {
         }
         let mut recurring = 0.0;
         for lesson in &lessons[index] {
-            let shared = reviews_sharing(lesson, index, &lessons, rule.similarity);
+            let shared = similar.reviews_sharing(lesson, index);
             if shared as f64 > rule.share * others {
                 recurring += lesson.weight;
                 review.warnings.push(format!(
@@ -72,17 +79,66 @@ fn lessons_of(evidence: &[EvidenceRecord], rule: &RecurrenceRule) -> Vec<Lesson>
         .collect()
 }
 
-/// How many other reviews cite a lesson like this one.
-fn reviews_sharing(lesson: &Lesson, index: usize, all: &[Vec<Lesson>], similarity: f64) -> usize {
-    all.iter()
-        .enumerate()
-        .filter(|(other, _)| *other != index)
-        .filter(|(_, lessons)| {
-            lessons
-                .iter()
-                .any(|l| cosine(&lesson.terms, &l.terms) >= similarity)
-        })
-        .count()
+/// For each distinct lesson (by its terms), the reviews that cite a lesson
+/// like it: found through an index from word to lesson.
+struct SimilarLessons<'a> {
+    /// Distinct term sets → their index in `reviews`.
+    distinct: HashMap<&'a BTreeSet<String>, usize>,
+    /// For each distinct lesson, the reviews citing a similar one, sorted.
+    reviews: Vec<Vec<usize>>,
+}
+
+impl<'a> SimilarLessons<'a> {
+    fn find(lessons: &'a [Vec<Lesson>], similarity: f64) -> SimilarLessons<'a> {
+        let mut distinct: HashMap<&BTreeSet<String>, usize> = HashMap::new();
+        let mut shapes: Vec<&BTreeSet<String>> = Vec::new();
+        let mut citing: Vec<Vec<usize>> = Vec::new();
+        for (review, cited) in lessons.iter().enumerate() {
+            for lesson in cited {
+                let id = *distinct.entry(&lesson.terms).or_insert_with(|| {
+                    shapes.push(&lesson.terms);
+                    citing.push(Vec::new());
+                    shapes.len() - 1
+                });
+                if citing[id].last() != Some(&review) {
+                    citing[id].push(review);
+                }
+            }
+        }
+        let mut holding: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (id, terms) in shapes.iter().enumerate() {
+            for term in terms.iter() {
+                holding.entry(term.as_str()).or_default().push(id);
+            }
+        }
+        let reviews = shapes
+            .par_iter()
+            .map(|terms| {
+                let candidates: HashSet<usize> = terms
+                    .iter()
+                    .flat_map(|term| holding[term.as_str()].iter().copied())
+                    .collect();
+                let mut reviews: Vec<usize> = candidates
+                    .into_iter()
+                    .filter(|&other| cosine(terms, shapes[other]) >= similarity)
+                    .flat_map(|other| citing[other].iter().copied())
+                    .collect();
+                reviews.sort_unstable();
+                reviews.dedup();
+                reviews
+            })
+            .collect();
+        SimilarLessons { distinct, reviews }
+    }
+
+    /// How many reviews other than `review` cite a lesson like this one.
+    fn reviews_sharing(&self, lesson: &Lesson, review: usize) -> usize {
+        let Some(&id) = self.distinct.get(&lesson.terms) else {
+            return 0;
+        };
+        let similar = &self.reviews[id];
+        similar.len() - usize::from(similar.binary_search(&review).is_ok())
+    }
 }
 
 #[cfg(test)]
@@ -157,6 +213,55 @@ mod tests {
             b.reviews[0].warnings
         );
         assert_eq!(b.reviews[3].scores["new_lessons"], Some(80.0));
+    }
+
+    /// The index finds exactly what comparing every pair of lessons finds.
+    #[test]
+    fn the_index_agrees_with_comparing_every_pair() {
+        let words = [
+            "portal",
+            "attachment",
+            "dropped",
+            "school",
+            "register",
+            "closed",
+            "health",
+            "visitor",
+            "allocation",
+            "postcode",
+            "contract",
+            "completion",
+        ];
+        let mut rng = fastrand::Rng::with_seed(8);
+        let lessons: Vec<Vec<Lesson>> = (0..60)
+            .map(|_| {
+                (0..rng.usize(0..4))
+                    .map(|line| Lesson {
+                        weight: 1.0,
+                        line,
+                        terms: (0..rng.usize(1..6))
+                            .map(|_| words[rng.usize(..words.len())].to_string())
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let similar = SimilarLessons::find(&lessons, 0.5);
+        for (index, cited) in lessons.iter().enumerate() {
+            for lesson in cited {
+                let pairwise = lessons
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, theirs)| {
+                        *other != index
+                            && theirs
+                                .iter()
+                                .any(|l| cosine(&lesson.terms, &l.terms) >= 0.5)
+                    })
+                    .count();
+                assert_eq!(similar.reviews_sharing(lesson, index), pairwise);
+            }
+        }
     }
 
     #[test]
