@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Throughput at the scale of a national repository (issue 8). Over two
+# corpora from scripts/generate-corpus.py (by default 100 MB of 400 reviews
+# and 500 MB of 2,000 reviews), one run each of:
+#
+#   - `wc -w` over every file: the floor for any tool that reads every word;
+#   - `lessons score --in-process --format jsonl -o FILE`, all bundled plugins;
+#   - `lessons score --format jsonl -o FILE`: isolated, plugins in workers;
+#   - proselint (from PyPI, in a private venv) over a fixed sample of SAMPLE
+#     files, one invocation for the whole sample: what a user might reach for
+#     otherwise. Its MB/s is the sample's bytes over its wall time.
+#
+# It prints one Markdown table (wall and CPU seconds, MB/s, reviews/s, peak
+# RSS, the ratio to `wc -w`) and the issue's targets, met or not, and writes
+# both to target/bench-throughput.md. MB are 10^6 bytes, for text and memory.
+#
+# Peak RSS: /usr/bin/time's maximum RSS is that of one process (the host, in
+# isolated mode: the workers are not counted). So a sampler also reads the
+# VmHWM (peak RSS) of every process under the run from /proc every 0.2 s;
+# "all processes" is the sum of those peaks, an upper bound on what the run
+# held at once (host and workers together).
+#
+# Corpora and the venv live under target/ and are reused when their
+# parameters (and the generator and reviews/) are unchanged. Needs python3
+# with venv, and network to PyPI the first time. Exit status 3 from lessons
+# (a partial batch: something skipped or an error on a review) is reported,
+# not fatal; any other failure stops the script.
+#
+#   bash bench/throughput.sh                          # 100 MB/400 and 500 MB/2,000 reviews
+#   SMALL_MB=5 SMALL_REVIEWS=20 LARGE_MB=10 LARGE_REVIEWS=40 SAMPLE=5 bash bench/throughput.sh
+#
+# Other knobs: SEED (generator seed, 8), WC_LOCALE (C.UTF-8), PROSELINT_VERSION
+# (pin the version installed into a new venv; default the latest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SMALL_MB=${SMALL_MB:-100}
+SMALL_REVIEWS=${SMALL_REVIEWS:-400}
+LARGE_MB=${LARGE_MB:-500}
+LARGE_REVIEWS=${LARGE_REVIEWS:-2000}
+SAMPLE=${SAMPLE:-20}
+SEED=${SEED:-8}
+WC_LOCALE=${WC_LOCALE:-C.UTF-8}
+
+work=target/bench-throughput
+venv=target/proselint-venv
+report=target/bench-throughput.md
+lessons=target/release/lessons
+results=$work/results.tsv
+
+say() { echo "throughput [${SECONDS}s]: $*" >&2; }
+
+say "building release (waits while another cargo holds the target/ lock)"
+cargo build --release --workspace --quiet
+mkdir -p "$work"
+
+if [ ! -x "$venv/bin/proselint" ]; then
+    say "installing proselint into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "proselint${PROSELINT_VERSION:+==$PROSELINT_VERSION}"
+fi
+proselint_version=$("$venv/bin/pip" show proselint 2>/dev/null | awk '/^Version:/ {print $2}')
+# proselint lazily stops linting a file after max_errors (1,000 by default)
+# problems; raise it so that it always reads the whole file, as wc and lessons do.
+echo '{"max_errors": 1000000000}' >"$work/proselintrc.json"
+
+sources_sha() { # the generator and its sample reviews: a corpus is stale if they change
+    {
+        sha256sum scripts/generate-corpus.py
+        find reviews -maxdepth 1 -type f \( -name '*.md' -o -name '*.txt' \) -print0 | sort -z | xargs -0 sha256sum
+    } | sha256sum | cut -d' ' -f1
+}
+
+corpus() { # name megabytes reviews: generate $work/name unless its stamp matches
+    local dir=$work/$1 stamp=$work/$1.stamp want
+    want="reviews=$3 megabytes=$2 seed=$SEED sources=$(sources_sha)"
+    if [ -d "$dir" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        say "reusing $dir ($3 reviews, $2 MB)"
+        return
+    fi
+    say "generating $dir ($3 reviews, $2 MB)"
+    rm -rf "$dir" "$stamp"
+    python3 scripts/generate-corpus.py "$dir" --reviews "$3" --megabytes "$2" --seed "$SEED" >&2
+    printf '%s\n' "$want" >"$stamp"
+}
+
+now() { date +%s.%N; }
+
+# Peak RSS of every process under a pid, until it is gone: writes
+# "sum-of-peaks-KB largest-peak-KB largest-simultaneous-sum-KB processes".
+sample_rss() {
+    python3 - "$1" "$2" <<'PY'
+import os, sys, time
+
+root, out = int(sys.argv[1]), sys.argv[2]
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] != "Z"
+
+def processes():
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                text = f.read()
+        except OSError:
+            continue
+        fields = {}
+        for line in text.splitlines():
+            key, _, value = line.partition(":")
+            if key in ("PPid", "VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0])
+        found[int(entry)] = fields
+    return found
+
+peaks, most_at_once = {}, 0
+while alive(root):
+    procs = processes()
+    children = {}
+    for pid, fields in procs.items():
+        children.setdefault(fields.get("PPid"), []).append(pid)
+    stack, now = list(children.get(root, [])), 0
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        fields = procs[pid]
+        now += fields.get("VmRSS", 0)
+        peaks[pid] = max(peaks.get(pid, 0), fields.get("VmHWM", 0))
+    most_at_once = max(most_at_once, now)
+    time.sleep(0.2)
+with open(out, "w") as f:
+    f.write(f"{sum(peaks.values())} {max(peaks.values(), default=0)} {most_at_once} {len(peaks)}\n")
+PY
+}
+
+# One row of results.tsv: corpus MB reviews tool wall cpu peak-KB all-processes-KB
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$results"; }
+
+cpu_of() { tail -n1 "$1" | awk '{printf "%.2f", $1 + $2}'; }  # a /usr/bin/time -f '%U %S %M' file
+rss_of() { tail -n1 "$1" | awk '{print $3}'; }
+
+notes=()
+
+measure() { # name megabytes reviews
+    local name=$1 dir=$work/$1 files0=$work/$1.files0 reviews bytes start wall status
+    corpus "$@"
+    find "$dir" -type f \( -name '*.md' -o -name '*.txt' \) -print0 | sort -z >"$files0"
+    reviews=$(tr -cd '\0' <"$files0" | wc -c)
+    bytes=$(xargs -0 stat -c %s <"$files0" | awk '{s += $1} END {print s}')
+    xargs -0 cat <"$files0" >/dev/null # into the page cache, for every tool alike
+
+    say "$name: wc -w"
+    start=$(now)
+    LC_ALL=$WC_LOCALE /usr/bin/time -f '%U %S %M' -o "$work/$name.wc.time" \
+        wc -w --files0-from="$files0" >"$work/$name.wc.out"
+    wall=$(awk "BEGIN {printf \"%.3f\", $(now) - $start}")
+    record "$name" "$bytes" "$reviews" wc "$wall" "$(cpu_of "$work/$name.wc.time")" \
+        "$(rss_of "$work/$name.wc.time")" "$(rss_of "$work/$name.wc.time")"
+    notes+=("$name: $reviews reviews, $bytes bytes, $(tail -n1 "$work/$name.wc.out" | awk '{print $1}') words (wc -w, LC_ALL=$WC_LOCALE)")
+
+    local mode base pid sampler scored
+    for mode in in-process isolated; do
+        say "$name: lessons score, $mode"
+        base=$work/$name.$mode
+        local flags=()
+        if [ "$mode" = in-process ]; then flags=(--in-process); fi
+        rm -f "$base.jsonl"
+        start=$(now)
+        /usr/bin/time -f '%U %S %M' -o "$base.time" \
+            "$lessons" score "${flags[@]}" --format jsonl -o "$base.jsonl" "$dir" 2>"$base.stderr" &
+        pid=$!
+        sample_rss "$pid" "$base.rss" &
+        sampler=$!
+        status=0
+        wait "$pid" || status=$?
+        wall=$(awk "BEGIN {printf \"%.3f\", $(now) - $start}")
+        wait "$sampler"
+        case $status in
+        0) ;;
+        3) notes+=("$name, lessons $mode: exit status 3 (partial batch); see $base.stderr") ;;
+        *)
+            say "lessons score ($mode) on $dir failed with status $status:"
+            tail -n 20 "$base.stderr" >&2
+            exit 1
+            ;;
+        esac
+        scored=$(grep -c '^{"review_sha256"' "$base.jsonl" || true)
+        if [ "$scored" -ne "$reviews" ]; then
+            notes+=("$name, lessons $mode: $scored of $reviews reviews in the output")
+        fi
+        local peak tree
+        peak=$(rss_of "$base.time")
+        # The largest process the sampler saw may beat /usr/bin/time's (a worker's).
+        peak=$(awk -v a="$peak" '{print ($2 > a) ? $2 : a}' "$base.rss")
+        tree=$(awk -v a="$peak" '{print ($1 > a) ? $1 : a}' "$base.rss")
+        record "$name" "$bytes" "$reviews" "$mode" "$wall" "$(cpu_of "$base.time")" "$peak" "$tree"
+        notes+=("$name, lessons $mode: $(awk '{printf "%d process(es); the most resident at once in a sample: %.0f MB", $4, $3 * 1024 / 1e6}' "$base.rss")")
+    done
+
+    say "$name: proselint over a sample of $SAMPLE"
+    local -a files sample=()
+    mapfile -d '' -t files <"$files0"
+    local k=$SAMPLE i
+    if [ "$k" -gt "$reviews" ]; then k=$reviews; fi
+    for ((i = 0; i < k; i++)); do sample+=("${files[i * reviews / k]}"); done
+    local sample_bytes
+    sample_bytes=$(stat -c %s "${sample[@]}" | awk '{s += $1} END {print s}')
+    start=$(now)
+    status=0
+    /usr/bin/time -f '%U %S %M' -o "$work/$name.proselint.time" \
+        "$venv/bin/proselint" --config "$work/proselintrc.json" check --output-format json "${sample[@]}" \
+        >"$work/$name.proselint.json" 2>"$work/$name.proselint.stderr" || status=$?
+    wall=$(awk "BEGIN {printf \"%.3f\", $(now) - $start}")
+    # proselint exits 1 when it finds problems, which it always does here.
+    if [ "$status" -gt 1 ]; then
+        say "proselint failed with status $status:"
+        tail -n 20 "$work/$name.proselint.stderr" >&2
+        exit 1
+    fi
+    record "$name" "$sample_bytes" "$k" proselint "$wall" "$(cpu_of "$work/$name.proselint.time")" \
+        "$(rss_of "$work/$name.proselint.time")" "$(rss_of "$work/$name.proselint.time")"
+    notes+=("$name, proselint: $(python3 -c '
+import json, sys
+result = json.load(open(sys.argv[1])).get("result", {})
+problems = sum(len(v.get("diagnostics", [])) for v in result.values())
+errors = sum(1 for v in result.values() if "error" in v)
+print(f"{len(result)} files linted, {problems} problems found, {errors} files failed")
+' "$work/$name.proselint.json")")
+}
+
+: >"$results"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+measure small "$SMALL_MB" "$SMALL_REVIEWS"
+measure large "$LARGE_MB" "$LARGE_REVIEWS"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+{
+    awk -F'\t' -v sample="$SAMPLE" '
+    function num(x) { return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : x >= 1 ? sprintf("%.2f", x) : sprintf("%.3g", x) }
+    function ratio(x) { return x >= 1 ? sprintf("%.2f", x) : sprintf("%.2g (1/%.0f)", x, 1 / x) }
+    function yes(ok) { return ok ? "**yes**" : "**no**" }
+    {
+        c = $1; t = $4; key = c SUBSEP t
+        mb[key] = $2 / 1e6; n[key] = $3; wall[key] = ($5 > 0 ? $5 : 0.001); cpu[key] = ($6 > 0 ? $6 : 0.01)
+        peak[key] = $7 * 1024 / 1e6; tree[key] = $8 * 1024 / 1e6
+        rate[key] = mb[key] / wall[key]; percpu[key] = mb[key] / cpu[key]
+        if (!(c in seen)) { seen[c] = 1; order[++corpora] = c }
+    }
+    END {
+        name["wc"] = "`wc -w`"; name["in-process"] = "lessons, in-process"
+        name["isolated"] = "lessons, isolated"; name["proselint"] = "proselint, sample"
+        tools[1] = "wc"; tools[2] = "in-process"; tools[3] = "isolated"; tools[4] = "proselint"
+        print "| corpus | MB | reviews | tool / mode | wall s | CPU s | MB/s | reviews/s | MB per CPU s | peak RSS MB (one process) | RSS MB, all processes | ratio to `wc -w` (MB/s) |"
+        print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        for (i = 1; i <= corpora; i++) for (j = 1; j <= 4; j++) {
+            c = order[i]; t = tools[j]; key = c SUBSEP t
+            if (!(key in mb)) continue
+            printf "| %s | %.1f | %d | %s | %.2f | %.2f | %s | %s | %s | %.0f | %.0f | %s |\n", c, mb[key], n[key], name[t],
+                wall[key], cpu[key], num(rate[key]), num(n[key] / wall[key]), num(percpu[key]), peak[key], tree[key],
+                ratio(rate[key] / rate[c SUBSEP "wc"])
+        }
+        print ""
+        print "Targets (issue 8):"
+        print ""
+        for (i = 1; i <= corpora; i++) {
+            c = order[i]; w = c SUBSEP "wc"; p = c SUBSEP "in-process"; s = c SUBSEP "isolated"; l = c SUBSEP "proselint"
+            r = rate[p] / rate[w]
+            printf "- %s: in-process throughput at least 1/3 of `wc -w`: %s: %s against %s MB/s, %s (per CPU second: %s against %s, %s)\n", c,
+                yes(r >= 1 / 3), num(rate[p]), num(rate[w]), ratio(r), num(percpu[p]), num(percpu[w]), ratio(percpu[p] / percpu[w])
+            printf "- %s: isolated within 20%% of in-process: %s: wall %.2f s against %.2f s (%+.0f%%), CPU %.2f s against %.2f s (%+.0f%%)\n", c,
+                yes(wall[s] <= 1.2 * wall[p]), wall[s], wall[p], 100 * (wall[s] / wall[p] - 1), cpu[s], cpu[p], 100 * (cpu[s] / cpu[p] - 1)
+            printf "- %s: at least 100× proselint: %s: in-process %.0f×, isolated %.0f× (MB/s); per CPU second %.0f× and %.0f× (proselint uses one core)\n", c,
+                yes(rate[p] >= 100 * rate[l]), rate[p] / rate[l], rate[s] / rate[l], percpu[p] / percpu[l], percpu[s] / percpu[l]
+        }
+        if (corpora >= 2) {
+            a = order[1]; b = order[corpora]
+            for (j = 2; j <= 3; j++) {
+                t = tools[j]; x = (t == "isolated") ? tree[a SUBSEP t] : peak[a SUBSEP t]; y = (t == "isolated") ? tree[b SUBSEP t] : peak[b SUBSEP t]
+                what = (t == "isolated") ? "all processes" : "one process"
+                printf "- peak RSS under 300 MB, %s (%s): %s: %.0f MB at %.0f MB of text, %.0f MB at %.0f MB; it grew by %.0f MB (%+.0f%%): %s\n",
+                    name[t], what, yes(x < 300 && y < 300), x, mb[a SUBSEP "wc"], y, mb[b SUBSEP "wc"], y - x, 100 * (y / x - 1),
+                    (y <= 1.1 * x) ? "the same (within 10%)" : "**not the same**"
+            }
+        }
+    }' "$results"
+    echo
+    for note in "${notes[@]}"; do echo "- $note"; done
+    echo
+    echo "$(nproc) cores; load average $load_before before, $load_after after; RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-unset};" \
+        "proselint $proselint_version over $SAMPLE evenly spaced files per corpus, one invocation, max_errors raised so it reads every file whole;" \
+        "lessons $(git describe --always --dirty 2>/dev/null || echo unknown); one run each; MB = 10^6 bytes; $(date -u +%Y-%m-%dT%H:%MZ)."
+} | tee "$report"
