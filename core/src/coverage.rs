@@ -1,10 +1,13 @@
 //! Rule coverage over a batch: the rules a plugin declared (ABI 1.1 instance
 //! metrics) that cited nothing in any review. A rule that never fires is
 //! usually a typo in a pattern or a scope, and should never pass silently.
+//! The rules that fire are gathered as each review is scored, so a run that
+//! does not keep the evidence (`run::Retention`) still knows them.
 
-use crate::batch::Batch;
-use crate::run::Plugins;
+use crate::batch::ReviewResult;
+use crate::run::{Observer, Plugins};
 use std::collections::HashSet;
+use std::sync::Mutex;
 
 /// A declared rule that matched nothing in a whole batch.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,33 +17,57 @@ pub struct SilentRule {
     pub rule: String,
 }
 
-/// The declared rules with no evidence in any review of `batch`, in
-/// declaration order. Empty when the batch has no reviews: nothing was tried.
-pub fn silent_rules(batch: &Batch, plugins: &Plugins) -> Vec<SilentRule> {
-    if batch.reviews.is_empty() {
-        return Vec::new();
+/// Watches a run for the rules that cite something.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    seen: Mutex<Seen>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    reviews: usize,
+    /// (plugin, rule) of every rule that cited a passage.
+    fired: HashSet<(String, String)>,
+}
+
+impl Observer for Coverage {
+    fn scored(&self, review: &ReviewResult, _review_sha256: &str) {
+        let cited: HashSet<(&str, &str)> = review
+            .evidence
+            .iter()
+            .map(|e| (e.plugin.as_str(), e.rule.as_str()))
+            .collect();
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.reviews += 1;
+        for (plugin, rule) in cited {
+            seen.fired.insert((plugin.to_string(), rule.to_string()));
+        }
     }
-    let fired: HashSet<(&str, &str)> = batch
-        .reviews
-        .iter()
-        .flat_map(|r| &r.evidence)
-        .map(|e| (e.plugin.as_str(), e.rule.as_str()))
-        .collect();
-    let mut silent = Vec::new();
-    for (runner, _) in &plugins.instances {
-        let summary = runner.summary();
-        let plugin = summary.name.as_str();
-        for metric in &summary.metrics {
-            for rule in &metric.rules {
-                if !fired.contains(&(plugin, rule.as_str())) {
-                    silent.push(SilentRule {
-                        plugin: plugin.to_string(),
-                        metric: metric.id.clone(),
-                        rule: rule.clone(),
-                    });
+}
+
+impl Coverage {
+    /// The declared rules with no evidence in any review scored, in
+    /// declaration order. Empty when no review was scored: nothing was tried.
+    pub fn silent_rules(&self, plugins: &Plugins) -> Vec<SilentRule> {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.reviews == 0 {
+            return Vec::new();
+        }
+        let mut silent = Vec::new();
+        for (runner, _) in &plugins.instances {
+            let summary = runner.summary();
+            for metric in &summary.metrics {
+                for rule in &metric.rules {
+                    if !seen.fired.contains(&(summary.name.clone(), rule.clone())) {
+                        silent.push(SilentRule {
+                            plugin: summary.name.clone(),
+                            metric: metric.id.clone(),
+                            rule: rule.clone(),
+                        });
+                    }
                 }
             }
         }
+        silent
     }
-    silent
 }

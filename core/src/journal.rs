@@ -10,7 +10,7 @@ use crate::run::Observer;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -241,31 +241,39 @@ impl Observer for Journal {
     }
 }
 
-/// Reads the complete lines of an earlier run, and cuts off a partial last
-/// line so that the next line appended starts on its own.
+/// Reads the complete lines of an earlier run, one at a time so that memory
+/// holds one line and not the file, and cuts off a partial last line so that
+/// the next line appended starts on its own.
 fn read_back(file: &mut File, key: &RunKey) -> std::io::Result<(HashSet<String>, Found)> {
-    let mut bytes = Vec::new();
     file.seek(SeekFrom::Start(0))?;
-    file.read_to_end(&mut bytes)?;
-    let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let mut found = Found {
-        cut_bytes: (bytes.len() - complete) as u64,
-        ..Found::default()
-    };
-    if found.cut_bytes > 0 {
-        file.set_len(complete as u64)?;
-    }
+    let mut reader = BufReader::new(&mut *file);
+    let mut found = Found::default();
     let mut done = HashSet::new();
-    for line in bytes[..complete].split(|&b| b == b'\n') {
-        let Ok(line) = serde_json::from_slice::<KeyOfLine>(line) else {
+    let mut complete = 0u64;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line)?;
+        if read == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') {
+            found.cut_bytes = read as u64;
+            break;
+        }
+        complete += read as u64;
+        let Ok(keyed) = serde_json::from_slice::<KeyOfLine>(&line) else {
             continue;
         };
-        if line.run_key() == *key {
-            done.insert(line.review_sha256);
+        if keyed.run_key() == *key {
+            done.insert(keyed.review_sha256);
             found.reusable += 1;
         } else {
             found.stale += 1;
         }
+    }
+    if found.cut_bytes > 0 {
+        file.set_len(complete)?;
     }
     Ok((done, found))
 }

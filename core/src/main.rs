@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use lessons::batch::{Batch, Tool};
 use lessons::blind::{self, Destination, rules::Rules};
 use lessons::config::Config;
+use lessons::coverage::Coverage;
 use lessons::journal::Journal;
 use lessons::plugin::worker::{WorkerSettings, serve};
 use lessons::report::blind::BlindFormat;
@@ -282,10 +283,18 @@ fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
         );
     }
     let progress = report::Progress::on_stderr();
+    let coverage = Coverage::default();
+    let watching = run::Both(&progress, &coverage);
     let batch = if streamed {
-        score_streaming(request, &plugins, &config, &progress)?
+        score_streaming(request, &plugins, &config, &watching)?
     } else {
-        let batch = run::score_observed(request.paths, &plugins, &config, &progress);
+        let batch = run::score_observed(
+            request.paths,
+            &plugins,
+            &config,
+            &watching,
+            request.format.retention(),
+        );
         let mut rendered = Vec::new();
         report::write(&batch, request.format, &plugins.metric_ids(), &mut rendered)?;
         match request.output {
@@ -297,7 +306,7 @@ fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
         batch
     };
     say_what_was_missed(&batch);
-    say_which_rules_were_silent(&batch, &plugins);
+    say_which_rules_were_silent(&coverage, batch.reviews.len(), &plugins);
     let partial = !batch.skipped.is_empty()
         || !batch.disabled_plugins.is_empty()
         || batch.reviews.iter().any(|r| !r.errors.is_empty());
@@ -309,12 +318,15 @@ fn score(cli: &Cli, request: &ScoreRequest) -> Result<ExitCode> {
 }
 
 /// JSON Lines: each review written and flushed as it finishes, to a file that
-/// `--resume` can pick up after a killed run, or to standard output.
+/// `--resume` can pick up after a killed run, or to standard output. The
+/// batch returned keeps no evidence, so memory does not grow with the batch;
+/// nor is it discounted for recurrence, which would change lines already
+/// written (see `run::Retention::Written`).
 fn score_streaming(
     request: &ScoreRequest,
     plugins: &run::Plugins,
     config: &Config,
-    progress: &report::Progress,
+    watching: &dyn run::Observer,
 ) -> Result<Batch> {
     let journal = match request.output {
         Some(path) => {
@@ -336,7 +348,8 @@ fn score_streaming(
         request.paths,
         plugins,
         config,
-        &run::Both(&journal, progress),
+        &run::Both(&journal, watching),
+        run::Retention::Written,
     );
     journal.finish()?;
     Ok(batch)
@@ -364,15 +377,14 @@ fn say_what_was_missed(batch: &Batch) {
 
 /// Never silent: a declared rule that matched nothing in the whole batch is
 /// named, with the fix.
-fn say_which_rules_were_silent(batch: &lessons::batch::Batch, plugins: &run::Plugins) {
-    let silent = lessons::coverage::silent_rules(batch, plugins);
+fn say_which_rules_were_silent(coverage: &Coverage, reviews: usize, plugins: &run::Plugins) {
+    let silent = coverage.silent_rules(plugins);
     if silent.is_empty() {
         return;
     }
     eprintln!(
-        "lessons: {} rule(s) matched nothing in {} review(s); check their patterns and scopes with `lessons test-rules`:",
+        "lessons: {} rule(s) matched nothing in {reviews} review(s); check their patterns and scopes with `lessons test-rules`:",
         silent.len(),
-        batch.reviews.len()
     );
     for s in &silent {
         eprintln!("  {} {} (metric {})", s.plugin, s.rule, s.metric);

@@ -67,10 +67,19 @@ pub fn discount(batch: &mut Batch, config: &Config) {
     }
 }
 
+/// Whether this step reads `evidence`: a lesson cited under the configured
+/// metric and rule. A run that keeps only scores keeps these (`run::Retention`).
+pub fn reads(rule: &RecurrenceRule, evidence: &EvidenceRecord) -> bool {
+    rule.enabled
+        && evidence.metric == rule.metric
+        && evidence.rule == rule.rule
+        && evidence.weight > 0.0
+}
+
 fn lessons_of(evidence: &[EvidenceRecord], rule: &RecurrenceRule) -> Vec<Lesson> {
     evidence
         .iter()
-        .filter(|e| e.metric == rule.metric && e.rule == rule.rule && e.weight > 0.0)
+        .filter(|e| reads(rule, e))
         .map(|e| Lesson {
             weight: e.weight,
             line: e.line,

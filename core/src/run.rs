@@ -7,7 +7,7 @@ use crate::aggregate::{self, PluginOutcome};
 use crate::batch::{
     Batch, DisabledPlugin, PluginRecord, RefusedPlugin, ReviewResult, Skipped, Tool,
 };
-use crate::config::Config;
+use crate::config::{Config, RecurrenceRule};
 use crate::discover;
 use crate::document::Document;
 use crate::ingest;
@@ -346,9 +346,43 @@ impl Observer for Both<'_> {
     }
 }
 
+/// What a run keeps of each review once its observer has seen it. The
+/// evidence is most of a result (about 30 MB of JSON per 100 MB of text), and
+/// not every report reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retention {
+    /// Every review whole: for the reports that show evidence.
+    Whole,
+    /// The scores, errors and warnings, and of the evidence only the lessons
+    /// the recurrence step compares: for a report of scores (the table).
+    Scores,
+    /// The scores, errors and warnings alone, for a run whose observer writes
+    /// each review whole as it finishes (JSON Lines): memory holds the reviews
+    /// in flight, and a few hundred bytes for each review done. Lines already
+    /// written cannot be discounted, so the recurrence step is not applied.
+    Written,
+}
+
+impl Retention {
+    /// What the batch keeps of `review`.
+    fn keep(self, mut review: ReviewResult, recurrence: &RecurrenceRule) -> ReviewResult {
+        match self {
+            Retention::Whole => {}
+            Retention::Scores => {
+                review
+                    .evidence
+                    .retain(|e| crate::recurrence::reads(recurrence, e));
+                review.evidence.shrink_to_fit();
+            }
+            Retention::Written => review.evidence = Vec::new(),
+        }
+        review
+    }
+}
+
 /// Scores every review under `paths`.
 pub fn score(paths: &[PathBuf], plugins: &Plugins, config: &Config) -> Batch {
-    score_observed(paths, plugins, config, &Unobserved)
+    score_observed(paths, plugins, config, &Unobserved, Retention::Whole)
 }
 
 /// One file's fate in a run.
@@ -359,12 +393,14 @@ enum Fate {
 }
 
 /// Scores every review under `paths` that `observer` does not already have,
-/// handing each to `observer` as it finishes.
+/// handing each to `observer` as it finishes and keeping what `retention`
+/// says of it.
 pub fn score_observed(
     paths: &[PathBuf],
     plugins: &Plugins,
     config: &Config,
     observer: &dyn Observer,
+    retention: Retention,
 ) -> Batch {
     let (files, unwalkable) = discover::review_files(paths, ingest::EXTENSIONS);
     observer.started(files.len());
@@ -379,7 +415,7 @@ pub fn score_observed(
     let fates: Vec<Fate> = files
         .par_iter()
         .map(|path| {
-            let fate = settle(path, plugins, config, observer);
+            let fate = settle(path, plugins, config, observer, retention);
             observer.settled(path);
             fate
         })
@@ -404,12 +440,20 @@ pub fn score_observed(
         disabled_plugins: plugins.disabled_during_run(),
         already_done,
     };
-    crate::recurrence::discount(&mut batch, config);
+    if retention != Retention::Written {
+        crate::recurrence::discount(&mut batch, config);
+    }
     batch
 }
 
 /// One file's fate: already done in a resumed run, scored, or skipped.
-fn settle(path: &Path, plugins: &Plugins, config: &Config, observer: &dyn Observer) -> Fate {
+fn settle(
+    path: &Path,
+    plugins: &Plugins,
+    config: &Config,
+    observer: &dyn Observer,
+    retention: Retention,
+) -> Fate {
     // Unreadable files get ingest's own message from score_file.
     let hash = plugin::load::sha256_of(path).unwrap_or_default();
     if !hash.is_empty() && observer.already_done(&hash) {
@@ -418,7 +462,7 @@ fn settle(path: &Path, plugins: &Plugins, config: &Config, observer: &dyn Observ
     match score_file(path, plugins, config) {
         Ok(review) => {
             observer.scored(&review, &hash);
-            Fate::Scored(review)
+            Fate::Scored(retention.keep(review, &config.recurrence))
         }
         Err(skip) => Fate::Skipped(skip),
     }
@@ -480,4 +524,99 @@ fn score_with_each(
             })
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{EvidenceRecord, ReviewError};
+    use std::collections::BTreeMap;
+
+    fn cited(rule: &str, weight: f64) -> EvidenceRecord {
+        EvidenceRecord {
+            metric: rule.split('.').next().unwrap_or_default().into(),
+            plugin: "new_lessons".into(),
+            start: 0,
+            end: 1,
+            line: 1,
+            column: 1,
+            page: None,
+            section: "Findings".into(),
+            section_kind: "findings".into(),
+            text: "The referral portal dropped attachments.".into(),
+            note: String::new(),
+            rule: rule.into(),
+            weight,
+        }
+    }
+
+    fn review() -> ReviewResult {
+        ReviewResult {
+            id: "a".into(),
+            path: PathBuf::from("a.md"),
+            title: "A".into(),
+            words: 1000,
+            scores: BTreeMap::from([("new_lessons".to_string(), Some(60.0))]),
+            learning_index: 42.0,
+            adds_real_learning: true,
+            evidence: vec![
+                cited("new_lessons.mechanism", 1.0),
+                cited("new_lessons.mechanism", 0.0),
+                cited("new_lessons.known_lesson", 1.0),
+                cited("handwringing.recommendation", 1.0),
+            ],
+            errors: vec![ReviewError {
+                plugin: "hindsight".into(),
+                kind: "timeout".into(),
+                message: "too slow".into(),
+            }],
+            warnings: vec!["new_lessons: short".into()],
+        }
+    }
+
+    fn rules(kept: &ReviewResult) -> Vec<(&str, f64)> {
+        kept.evidence
+            .iter()
+            .map(|e| (e.rule.as_str(), e.weight))
+            .collect()
+    }
+
+    #[test]
+    fn a_table_run_keeps_only_the_lessons_recurrence_compares() {
+        let recurrence = RecurrenceRule::default();
+        assert_eq!(
+            rules(&Retention::Whole.keep(review(), &recurrence)).len(),
+            4
+        );
+        let kept = Retention::Scores.keep(review(), &recurrence);
+        assert_eq!(rules(&kept), [("new_lessons.mechanism", 1.0)]);
+        let switched_off = RecurrenceRule {
+            enabled: false,
+            ..RecurrenceRule::default()
+        };
+        assert!(
+            Retention::Scores
+                .keep(review(), &switched_off)
+                .evidence
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_written_review_keeps_no_evidence_but_everything_the_summary_reads() {
+        let kept = Retention::Written.keep(review(), &RecurrenceRule::default());
+        assert!(kept.evidence.is_empty());
+        let whole = review();
+        assert_eq!(
+            (&kept.id, &kept.path, &kept.title, kept.words),
+            (&whole.id, &whole.path, &whole.title, whole.words)
+        );
+        assert_eq!(kept.scores, whole.scores);
+        assert_eq!(
+            (kept.learning_index, kept.adds_real_learning),
+            (whole.learning_index, whole.adds_real_learning)
+        );
+        assert_eq!(kept.errors.len(), 1);
+        assert_eq!(kept.warnings, whole.warnings);
+    }
 }

@@ -17,6 +17,7 @@ mod table;
 pub use progress::Progress;
 
 use crate::batch::Batch;
+use crate::run::Retention;
 use std::io::Write;
 
 /// An output format.
@@ -38,6 +39,17 @@ pub enum Format {
     Markdown,
     /// A REFI-QDA project (.qdpx) for NVivo, ATLAS.ti and MAXQDA.
     Qdpx,
+}
+
+impl Format {
+    /// What a run must keep of each review for this format: the table shows
+    /// scores only, every other format the evidence too.
+    pub fn retention(self) -> Retention {
+        match self {
+            Format::Table => Retention::Scores,
+            _ => Retention::Whole,
+        }
+    }
 }
 
 /// Why a report could not be written.
