@@ -9,13 +9,9 @@ use crate::batch::{
 };
 use crate::config::{Config, RecurrenceRule};
 use crate::discover;
-use crate::document::Document;
 use crate::ingest;
-use crate::plugin::validate::Validated;
 use crate::plugin::worker::{Pool, WorkerSettings};
-use crate::plugin::{
-    self, Instance, LoadError, Origin, Plugin, PluginSummary, Runner, ScoreError, trust,
-};
+use crate::plugin::{self, Instance, LoadError, Origin, Plugin, PluginSummary, Runner, trust};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -479,51 +475,16 @@ pub fn score_file(
         kind: e.kind().into(),
         reason: e.to_string(),
     })?;
-    let results = score_with_each(&plugins.instances, &document);
     let outcomes = plugins
         .instances
         .iter()
-        .zip(results)
-        .map(|((runner, weight), result)| PluginOutcome {
+        .map(|(runner, weight)| PluginOutcome {
             plugin: &runner.summary().name,
             weight: *weight,
-            result,
+            result: runner.score(&document),
         })
         .collect();
     Ok(aggregate::review(&document, outcomes, config))
-}
-
-/// Every plugin's result for one document, in the plugins' order. Plugins
-/// in worker processes score at the same time, each waited on by a thread
-/// of its own: one after another, a review would keep one worker busy while
-/// the others idled, and isolation would cost half as much time again.
-/// Plugins in this process score one after another: rayon already keeps
-/// every core busy with other reviews.
-fn score_with_each(
-    instances: &[(Runner, f64)],
-    document: &Document,
-) -> Vec<Result<Validated, ScoreError>> {
-    let isolated = instances.iter().any(|(r, _)| r.is_isolated());
-    if !isolated {
-        return instances.iter().map(|(r, _)| r.score(document)).collect();
-    }
-    std::thread::scope(|scope| {
-        let waiting: Vec<_> = instances
-            .iter()
-            .map(|(runner, _)| scope.spawn(move || runner.score(document)))
-            .collect();
-        waiting
-            .into_iter()
-            .map(|thread| {
-                thread.join().unwrap_or_else(|_| {
-                    Err(ScoreError::new(
-                        "host_panic",
-                        "the host thread waiting on this plugin panicked",
-                    ))
-                })
-            })
-            .collect()
-    })
 }
 
 #[cfg(test)]

@@ -39,11 +39,6 @@ impl Runner {
         }
     }
 
-    /// Whether the plugin runs in worker processes.
-    pub fn is_isolated(&self) -> bool {
-        matches!(self, Runner::Isolated(_))
-    }
-
     /// Why the plugin was disabled part-way through the run, if it was.
     pub fn disabled(&self) -> Option<&str> {
         match self {
