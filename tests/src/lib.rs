@@ -119,6 +119,19 @@ pub fn lessons(args: &[&str]) -> Output {
         .expect("lessons runs")
 }
 
+/// `lessons` from the workspace root with two scoring threads, whatever the
+/// machine: the number of workers per plugin, and of reviews in flight, is
+/// then the same everywhere.
+pub fn lessons_with_two_threads(args: &[&str]) -> Command {
+    let mut command = Command::new(&artifacts().lessons);
+    command
+        .current_dir(workspace_root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("RAYON_NUM_THREADS", "2");
+    command
+}
+
 /// Standard output as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -2,13 +2,13 @@
 //! the bundled ones, worker and in-process runs compared, a run killed with
 //! SIGKILL and resumed, pinned hashes, refused permissions, provenance.
 
-use lessons_tests::{artifacts, scratch, stderr, workspace_root};
+use lessons_tests::{artifacts, lessons_with_two_threads, scratch, stderr, workspace_root};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 const FUNCTIONS: [&str; 6] = [
@@ -20,20 +20,10 @@ const FUNCTIONS: [&str; 6] = [
     "hindsight",
 ];
 
-/// `lessons` from the workspace root with two scoring threads, whatever the
-/// machine, so that the number of workers per plugin is known.
-fn lessons_command(args: &[&str]) -> Command {
-    let mut command = Command::new(&artifacts().lessons);
-    command
-        .current_dir(workspace_root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("RAYON_NUM_THREADS", "2");
-    command
-}
-
 fn run(args: &[&str]) -> Output {
-    lessons_command(args).output().expect("lessons runs")
+    lessons_with_two_threads(args)
+        .output()
+        .expect("lessons runs")
 }
 
 fn json_of(output: &Output) -> Value {
@@ -304,7 +294,7 @@ fn a_run_killed_midway_resumes_without_losing_or_repeating_a_review() {
         if resume {
             args.push("--resume");
         }
-        lessons_command(&args)
+        lessons_with_two_threads(&args)
     };
     let uninterrupted = command(&full, false).output().unwrap();
     assert!(uninterrupted.status.success(), "{}", stderr(&uninterrupted));

@@ -3,23 +3,11 @@
 //! the batch; a table keeps of the evidence only the lessons the recurrence
 //! step compares, and still shows the discount, which JSON Lines never carry.
 
-use lessons_tests::{artifacts, scratch, stderr, stdout, workspace_root};
+use lessons_tests::{artifacts, lessons_with_two_threads, scratch, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// `lessons` in this process with two scoring threads whatever the machine,
-/// so that as many reviews are in flight in a small batch as in a large one.
-fn lessons_command(args: &[&str]) -> Command {
-    let mut command = Command::new(&artifacts().lessons);
-    command
-        .current_dir(workspace_root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("RAYON_NUM_THREADS", "2");
-    command
-}
 
 /// Runs `command` to its end, its stderr into `log`, and returns its peak
 /// resident memory in bytes.
@@ -74,7 +62,7 @@ fn a_streamed_batch_three_times_as_large_peaks_at_the_same_memory() {
         // Each copy of the folder is scored again, a review at a time.
         args.extend(std::iter::repeat_n("reviews", copies));
         let log = dir.join(format!("{copies}.stderr"));
-        let peak = peak_memory(lessons_command(&args), &log);
+        let peak = peak_memory(lessons_with_two_threads(&args), &log);
         let written = std::fs::metadata(&out).unwrap().len();
         std::fs::remove_file(&out).unwrap();
         (peak, written)
@@ -136,7 +124,7 @@ fn a_table_shows_the_recurrence_discount_and_json_lines_never_carry_it() {
     let config = dir.join("lessons.toml");
     std::fs::write(&config, EVERY_LESSON_RECURS).unwrap();
     let score = |format: &str| {
-        let output = lessons_command(&[
+        let output = lessons_with_two_threads(&[
             "--config",
             config.to_str().unwrap(),
             "score",
