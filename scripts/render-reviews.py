@@ -49,8 +49,9 @@ def fonts():
 
 
 def blocks(path):
-    """The source as (kind, level, lines): kind is heading, bullet or para.
-    A block is a run of non-blank lines; a list marker starts a new block."""
+    """The source as (kind, level, lines): kind is heading, bullet, para or
+    table. A block is a run of non-blank lines; a list marker starts a new
+    block; a markdown table's rows are a table block of their own."""
     markdown = path.suffix.lower() in (".md", ".markdown")
     out = []
     for chunk in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
@@ -59,6 +60,9 @@ def blocks(path):
             continue
         if markdown and all(set(l.strip()) <= set("-*_") for l in lines):
             continue  # a horizontal rule
+        if markdown and all(l.lstrip().startswith("|") for l in lines):
+            out.append(("table", 0, lines))
+            continue
         for line in lines:
             heading = heading_of(line, markdown, len(lines) == 1)
             if heading:
@@ -159,6 +163,30 @@ def page_field(paragraph):
     paragraph._p.append(field)
 
 
+def table_rows(lines):
+    """A markdown table's rows as lists of cells, the separator row dropped."""
+    rows = []
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if all(set(c) <= set("-: ") for c in cells):
+            continue
+        rows.append(cells)
+    return rows
+
+
+def word_table(document, lines):
+    """A markdown table as a real Word table, as a board's draft has it."""
+    rows = table_rows(lines)
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            cell = table.cell(r, c)
+            for part, bold, italic in inline(text):
+                run = cell.paragraphs[0].add_run(part)
+                run.bold, run.italic = bold or None, italic or None
+
+
 def render_docx(source_blocks, title, target):
     document = WordDocument()
     document.styles["Normal"].font.size = Pt(BODY_SIZE)
@@ -170,6 +198,9 @@ def render_docx(source_blocks, title, target):
     for kind, level, lines in source_blocks:
         if kind == "heading":
             document.add_heading(" ".join(lines), level=min(level, 4))
+            continue
+        if kind == "table":
+            word_table(document, lines)
             continue
         paragraph = document.add_paragraph(style="List Bullet" if kind == "bullet" else None)
         for i, line in enumerate(lines):

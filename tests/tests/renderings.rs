@@ -14,14 +14,19 @@ use std::path::Path;
 const TOLERANCE: f64 = 5.0;
 
 /// The share of the six functions' scores allowed to move by more than the
-/// tolerance, in per cent. It was 0 of 312 on the first 52 reviews. The 72
-/// written later brought 17 of 744 (2.3%), all in 13 reviews. Eleven have a
-/// recommendations table, which the renderer flattens into one paragraph,
-/// so its rows, owners and dates cannot be read. In two, a title-page line
-/// is read as a heading. These are open ingest problems (docs/ingest.md).
-/// This test lists them on every run, and a format that moved more would
-/// fail.
-const MISSES_ALLOWED_PERCENT: usize = 3;
+/// tolerance, in per cent, by format. It was 0 of 312 on the first 52
+/// reviews. Of the 72 written later:
+/// - DOCX: 4 of 744 (0.5%), in two reviews where a title-page line is read
+///   as a heading, and its kind passes to the sections below it;
+/// - PDF: 17 of 744 (2.3%). Those two again, and eleven recommendations
+///   tables, which a PDF gives as text: rows, owners and dates cannot be
+///   told apart.
+///
+/// Both are open ingest problems (docs/ingest.md). The test lists every
+/// miss on every run; a format that moved more would fail.
+fn misses_allowed_percent(format: &str) -> usize {
+    if format == "docx" { 1 } else { 3 }
+}
 
 type Scores = BTreeMap<String, BTreeMap<String, f64>>;
 
@@ -127,7 +132,7 @@ fn renderings_score_like_the_source(format: &str) {
         eprintln!("note: moved more than {TOLERANCE}: {line}");
     }
     assert!(
-        misses.len() * 100 <= held * MISSES_ALLOWED_PERCENT,
+        misses.len() * 100 <= held * misses_allowed_percent(format),
         "{} of {held} scores differ by more than {TOLERANCE}:\n{}",
         misses.len(),
         misses.join("\n")

@@ -126,11 +126,19 @@ struct Body<'s> {
     paragraph: Option<Paragraph>,
     /// Inside `w:t`, where the words are (elsewhere text is layout white space).
     in_text: bool,
+    /// The table being read, a row of cells at a time; a table inside a
+    /// cell is read as that cell's text.
+    table: Option<Vec<Vec<String>>>,
+    /// How deep in tables the reader is.
+    table_depth: usize,
 }
 
 impl Body<'_> {
     fn element(&mut self, e: &quick_xml::events::BytesStart<'_>, is_start: bool) {
         let name = e.name();
+        if is_start && self.table_element(name.as_ref()) {
+            return;
+        }
         if name.as_ref() == "w:p" {
             self.finish_paragraph();
             self.paragraph = Some(Paragraph::default());
@@ -150,6 +158,43 @@ impl Body<'_> {
             "w:tab" | "w:br" | "w:cr" => p.text.push(' '),
             "w:noBreakHyphen" => p.text.push('-'),
             _ => {}
+        }
+    }
+
+    /// Opens a table, a row or a cell; true when `name` was one of them.
+    fn table_element(&mut self, name: &str) -> bool {
+        match name {
+            "w:tbl" => {
+                self.finish_paragraph();
+                self.table_depth += 1;
+                if self.table_depth == 1 {
+                    self.table = Some(Vec::new());
+                }
+            }
+            "w:tr" if self.table_depth == 1 => {
+                if let Some(rows) = self.table.as_mut() {
+                    rows.push(Vec::new());
+                }
+            }
+            "w:tc" if self.table_depth == 1 => {
+                if let Some(row) = self.table.as_mut().and_then(|rows| rows.last_mut()) {
+                    row.push(String::new());
+                }
+            }
+            "w:tr" | "w:tc" => {}
+            _ => return false,
+        }
+        true
+    }
+
+    /// Closes a table: the outermost becomes one block.
+    fn end_table(&mut self) {
+        self.finish_paragraph();
+        self.table_depth = self.table_depth.saturating_sub(1);
+        if self.table_depth == 0
+            && let Some(rows) = self.table.take()
+        {
+            self.draft.push_table(&rows, None);
         }
     }
 
@@ -184,6 +229,19 @@ impl Body<'_> {
             (None, Some(false)) => (BlockKind::ListItem, format!("• {}", p.text)),
             (None, None) => (BlockKind::Paragraph, p.text),
         };
+        if let Some(cell) = self
+            .table
+            .as_mut()
+            .and_then(|rows| rows.last_mut())
+            .and_then(|row| row.last_mut())
+        {
+            // A paragraph in a table cell is part of that cell.
+            if !cell.is_empty() {
+                cell.push(' ');
+            }
+            cell.push_str(&text);
+            return;
+        }
         self.draft.push(kind, &text, None);
     }
 }
@@ -196,6 +254,8 @@ fn parse_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Draft, Fault
         numbers: HashMap::new(),
         paragraph: None,
         in_text: false,
+        table: None,
+        table_depth: 0,
     };
     loop {
         let event = reader
@@ -208,6 +268,7 @@ fn parse_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Draft, Fault
             Event::End(e) => match e.name().as_ref() {
                 "w:t" => body.in_text = false,
                 "w:p" => body.finish_paragraph(),
+                "w:tbl" => body.end_table(),
                 _ => {}
             },
             Event::Text(t) if body.in_text => body.push_text(&t.xml10_content()),
@@ -217,4 +278,29 @@ fn parse_body(xml: &str, styles: &HashMap<String, Style>) -> Result<Draft, Fault
     }
     body.finish_paragraph();
     Ok(body.draft)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = r#"<w:document><w:body>
+<w:p><w:r><w:t>Recommendations</w:t></w:r></w:p>
+<w:tbl>
+<w:tr><w:tc><w:p><w:r><w:t>Recommendation</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Owner</w:t></w:r></w:p></w:tc></w:tr>
+<w:tr><w:tc><w:p><w:r><w:t>Amend the transfer protocol.</w:t></w:r></w:p><w:p><w:r><w:t>Audit 20 transfers.</w:t></w:r></w:p></w:tc>
+<w:tc><w:p><w:r><w:t>Head of Service</w:t></w:r></w:p></w:tc></w:tr>
+</w:tbl>
+<w:p><w:r><w:t>After the table.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+
+    #[test]
+    fn a_word_table_is_read_a_row_to_a_line() {
+        let draft = parse_body(BODY, &HashMap::new()).unwrap();
+        let (text, _) = draft.compose();
+        assert_eq!(
+            text,
+            "Recommendations\n\n| Recommendation | Owner |\n|---|---|\n| Amend the transfer protocol. Audit 20 transfers. | Head of Service |\n\nAfter the table.\n"
+        );
+    }
 }

@@ -14,14 +14,18 @@ pub enum BlockKind {
     /// A list item; the reader has already put its marker ("• ", "3. ")
     /// in the text where the file only implied it.
     ListItem,
+    /// A table, a row to a line in the pipe form of a markdown table, the
+    /// first row its header: what the scorers already read row by row
+    /// (a recommendations table's Owner and By columns).
+    Table,
 }
 
 /// One block of text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Block {
     pub kind: BlockKind,
-    /// The block's text on one line. A form feed inside it marks where a
-    /// paragraph runs on to the next page.
+    /// The block's text on one line (a table's, a row to a line). A form
+    /// feed inside it marks where a paragraph runs on to the next page.
     pub text: String,
     /// The 1-based page the block starts on, for paged sources.
     pub page: Option<u32>,
@@ -48,6 +52,32 @@ impl Draft {
         if !text.is_empty() {
             self.blocks.push(Block { kind, text, page });
         }
+    }
+
+    /// Appends a table, each cell's white space collapsed, as pipe-table
+    /// lines with a separator after the header row. Empty rows are dropped.
+    pub fn push_table(&mut self, rows: &[Vec<String>], page: Option<u32>) {
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| collapse_spaces(cell).replace('|', "/"))
+                    .collect()
+            })
+            .filter(|row: &Vec<String>| row.iter().any(|cell| !cell.is_empty()))
+            .collect();
+        let Some(width) = rows.iter().map(Vec::len).max() else {
+            return;
+        };
+        let line = |row: &Vec<String>| format!("| {} |", row.join(" | "));
+        let mut lines = vec![line(&rows[0])];
+        lines.push(format!("|{}", "---|".repeat(width)));
+        lines.extend(rows[1..].iter().map(line));
+        self.blocks.push(Block {
+            kind: BlockKind::Table,
+            text: lines.join("\n"),
+            page,
+        });
     }
 
     /// True when no block has any letter or digit in it.
@@ -132,6 +162,29 @@ mod tests {
                 line_start: 0,
                 level: 1
             }]
+        );
+    }
+
+    #[test]
+    fn a_table_is_a_pipe_table_a_row_to_a_line() {
+        let mut draft = Draft::default();
+        let cell = |t: &str| t.to_string();
+        draft.push_table(
+            &[
+                vec![cell("No."), cell("Recommendation"), cell("Owner")],
+                vec![cell(""), cell(""), cell("")],
+                vec![
+                    cell("1"),
+                    cell("Revise the\n protocol | now."),
+                    cell("Head of Service"),
+                ],
+            ],
+            None,
+        );
+        let (text, _) = draft.compose();
+        assert_eq!(
+            text,
+            "| No. | Recommendation | Owner |\n|---|---|---|\n| 1 | Revise the protocol / now. | Head of Service |\n"
         );
     }
 
