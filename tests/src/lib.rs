@@ -3,6 +3,7 @@
 //! plugins, the fixture plugins) from cargo's own build messages, so the
 //! tests run whatever the target folder or profile.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -130,6 +131,24 @@ pub fn lessons_with_two_threads(args: &[&str]) -> Command {
         .env("NO_COLOR", "1")
         .env("RAYON_NUM_THREADS", "2");
     command
+}
+
+/// One review of `lessons score --format json`: its id, and each metric's
+/// score (metrics no plugin scored left out).
+pub fn review_scores(review: &serde_json::Value) -> (String, BTreeMap<String, f64>) {
+    let scores = review["scores"]
+        .as_object()
+        .expect("a review has scores")
+        .iter()
+        .filter_map(|(metric, score)| Some((metric.clone(), score.as_f64()?)))
+        .collect();
+    (
+        review["id"]
+            .as_str()
+            .expect("a review has an id")
+            .to_string(),
+        scores,
+    )
 }
 
 /// Standard output as text.

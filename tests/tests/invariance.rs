@@ -4,7 +4,7 @@
 //! that blames professionals, a sentence that denies blame, a slogan with no
 //! explanation, and the chronology repeated three times.
 
-use lessons_tests::{lessons, scratch, stderr, workspace_root};
+use lessons_tests::{lessons, review_scores, scratch, stderr, workspace_root};
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -117,15 +117,7 @@ fn score(dir: &Path) -> Scores {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            let scores = r["scores"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .filter_map(|(m, s)| Some((m.clone(), s.as_f64()?)))
-                .collect();
-            (r["id"].as_str().unwrap().to_string(), scores)
-        })
+        .map(review_scores)
         .collect()
 }
 

@@ -7,7 +7,7 @@
 //! `python3 scripts/render-reviews.py`); without them this test says so
 //! loudly and passes, except under CI, where it fails.
 
-use lessons_tests::{lessons, stderr, workspace_root};
+use lessons_tests::{lessons, review_scores, stderr, workspace_root};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -57,18 +57,7 @@ fn scores(path: &Path) -> (Scores, usize, usize) {
         .flat_map(|r| r["evidence"].as_array().unwrap())
         .collect();
     let with_page = evidence.iter().filter(|e| e["page"].is_u64()).count();
-    let scores = reviews
-        .iter()
-        .map(|r| {
-            let scores = r["scores"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
-                .collect();
-            (r["id"].as_str().unwrap().to_string(), scores)
-        })
-        .collect();
+    let scores = reviews.iter().map(review_scores).collect();
     (scores, with_page, evidence.len())
 }
 

@@ -801,13 +801,17 @@ mod tests {
         );
     }
 
+    fn sentences_of(paragraph: &str) -> Vec<&str> {
+        split_sentences(paragraph)
+            .into_iter()
+            .map(|(s, e)| &paragraph[s..e])
+            .collect()
+    }
+
     #[test]
     fn sentences_survive_abbreviations_and_initials() {
         let p = "Dr. Shah saw the child on 3 May. The mother, Ms. B, said all was well. She was believed!";
-        let got: Vec<&str> = split_sentences(p)
-            .into_iter()
-            .map(|(s, e)| &p[s..e])
-            .collect();
+        let got = sentences_of(p);
         assert_eq!(
             got,
             vec![
@@ -821,10 +825,7 @@ mod tests {
     #[test]
     fn markdown_emphasis_does_not_hide_a_sentence_end() {
         let p = "5.1 **The mechanism.** The Trust acted. *Was Not Brought* applied.";
-        let got: Vec<&str> = split_sentences(p)
-            .into_iter()
-            .map(|(s, e)| &p[s..e])
-            .collect();
+        let got = sentences_of(p);
         assert_eq!(
             got,
             vec![

@@ -58,16 +58,6 @@ impl PatternSet {
         })
     }
 
-    /// How many patterns the set holds.
-    pub fn len(&self) -> usize {
-        self.patterns.len()
-    }
-
-    /// Whether the set holds no pattern.
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
-    }
-
     /// Every pattern's matches in `text`, in text order: `result[i]` is what
     /// pattern `i`'s own leftmost-first `find_iter` would give.
     pub fn find_all(&self, text: &str) -> Vec<Vec<Span>> {

@@ -88,6 +88,22 @@ fn build_descriptor<S: Scorer>() -> StaticDescriptor {
 }
 
 /// Writes bytes to a host sink; returns the sink's status.
+/// Encodes `value` as JSON into `out`; what went wrong, naming `what`, into
+/// `err`.
+fn respond<T: serde::Serialize>(value: &T, what: &str, out: Sink, err: Sink) -> u32 {
+    let json = match serde_json::to_vec(value) {
+        Ok(j) => j,
+        Err(e) => {
+            write(err, format!("could not encode the {what}: {e}").as_bytes());
+            return abi::STATUS_PLUGIN_ERROR;
+        }
+    };
+    if write(out, &json) != abi::STATUS_OK {
+        return abi::STATUS_OUTPUT_TOO_LARGE;
+    }
+    abi::STATUS_OK
+}
+
 fn write(sink: Sink, bytes: &[u8]) -> u32 {
     match sink.write {
         // SAFETY: the host's sink takes (ctx, ptr, len) for the call's duration.
@@ -182,17 +198,7 @@ unsafe extern "C" fn score<S: Scorer>(
                 return abi::STATUS_PLUGIN_ERROR;
             }
         };
-        let json = match serde_json::to_vec(&report) {
-            Ok(j) => j,
-            Err(e) => {
-                write(err, format!("could not encode the report: {e}").as_bytes());
-                return abi::STATUS_PLUGIN_ERROR;
-            }
-        };
-        if write(out, &json) != abi::STATUS_OK {
-            return abi::STATUS_OUTPUT_TOO_LARGE;
-        }
-        abi::STATUS_OK
+        respond(&report, "report", out, err)
     })
 }
 
@@ -218,16 +224,6 @@ unsafe extern "C" fn instance_metrics<S: Scorer>(
         }
         // SAFETY: `instance` came from our own `create` and is not yet destroyed.
         let scorer = unsafe { &*(instance as *const S) };
-        let json = match serde_json::to_vec(&scorer.instance_metrics()) {
-            Ok(j) => j,
-            Err(e) => {
-                write(err, format!("could not encode the metrics: {e}").as_bytes());
-                return abi::STATUS_PLUGIN_ERROR;
-            }
-        };
-        if write(out, &json) != abi::STATUS_OK {
-            return abi::STATUS_OUTPUT_TOO_LARGE;
-        }
-        abi::STATUS_OK
+        respond(&scorer.instance_metrics(), "metrics", out, err)
     })
 }
