@@ -150,7 +150,7 @@ fn lessons_by_section(document: &Document<'_>, sentences: &Sentences) -> BTreeMa
         if !explained || mechanisms < MECHANISMS_PER_LESSON {
             continue;
         }
-        let paragraph = paragraph_sentences(document, sentence.paragraph);
+        let paragraph = paragraphs_around(document, sentence.paragraph);
         let in_paragraph = |set: &BTreeSet<usize>| set.range(paragraph.clone()).next().is_some();
         let general = in_paragraph(&sentences.generalisation) || in_paragraph(&sentences.novelty);
         let tested = in_paragraph(&sentences.tested);
@@ -173,14 +173,17 @@ fn lessons_by_section(document: &Document<'_>, sentences: &Sentences) -> BTreeMa
     lessons
 }
 
-/// The range of sentence indices in a paragraph.
-fn paragraph_sentences(document: &Document<'_>, paragraph: u32) -> std::ops::Range<usize> {
-    let start = document
-        .sentences
-        .partition_point(|s| s.paragraph < paragraph);
-    let end = document
-        .sentences
-        .partition_point(|s| s.paragraph <= paragraph);
+/// How many paragraphs either side of a mechanism its check for generality
+/// may stand: reviews often state the mechanism, then test it ("Was it
+/// peculiar to this case?") in the paragraphs that follow.
+const GENERALITY_REACH: u32 = 1;
+
+/// The range of sentence indices in a paragraph and its neighbours.
+fn paragraphs_around(document: &Document<'_>, paragraph: u32) -> std::ops::Range<usize> {
+    let first = paragraph.saturating_sub(GENERALITY_REACH);
+    let last = paragraph.saturating_add(GENERALITY_REACH);
+    let start = document.sentences.partition_point(|s| s.paragraph < first);
+    let end = document.sentences.partition_point(|s| s.paragraph <= last);
     start..end
 }
 

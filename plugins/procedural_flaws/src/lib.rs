@@ -46,7 +46,7 @@ impl Diagnosis {
             // Owned, timed changes to procedures are a diagnosis stated as a
             // remedy, even where no sentence names the departure itself.
             if self.specific_recommendations >= SPECIFIC_AS_DIAGNOSIS {
-                return 2.0;
+                return self.remedied(2.0);
             }
             return 1.0 + 0.15 * (self.mentions.min(4) as f64) / 4.0;
         }
@@ -60,12 +60,20 @@ impl Diagnosis {
         let share = self.specific_recommendations as f64 / self.recommendations.max(1) as f64;
         if level >= 3.0 && self.specific_recommendations >= 2 && share >= 0.5 {
             level = 3.5 + 0.5 * share;
-        } else if self.specific_recommendations > SPECIFIC_AS_DIAGNOSIS && share >= 0.5 {
-            // Several owned, timed procedural changes: the diagnosis is in
-            // the remedies even where the analysis names few departures.
-            level = level.max(3.0 + 0.5 * share);
+        } else {
+            level = self.remedied(level);
         }
         level.min(4.0)
+    }
+
+    /// Several owned, timed procedural changes: the diagnosis is in the
+    /// remedies even where the analysis names few departures.
+    fn remedied(&self, level: f64) -> f64 {
+        let share = self.specific_recommendations as f64 / self.recommendations.max(1) as f64;
+        if self.specific_recommendations > SPECIFIC_AS_DIAGNOSIS && share >= 0.5 {
+            return level.max(3.0 + 0.5 * share);
+        }
+        level
     }
 }
 
@@ -118,6 +126,7 @@ impl ProceduralFlaws {
             .collect();
         let procedures: BTreeSet<usize> = named.iter().map(|h| h.sentence).collect();
         let departures = self.hits_of(hits, "departure");
+        let requirements = self.hits_of(hits, "requirement");
         let explanations = self.hits_of(hits, "explanation");
         let explained_near: BTreeSet<usize> = explanations.iter().map(|h| h.sentence).collect();
         let mut seen_text = HashSet::new();
@@ -130,11 +139,22 @@ impl ProceduralFlaws {
             let sentence = document.sentences[s].span;
             let rows = measure::table_rows(document, sentence);
             let in_table = rows.len() > 1 || rows[0] != sentence;
-            for unit in rows {
+            let units = if in_table {
+                rows
+            } else {
+                vec![reach(document, s)]
+            };
+            for unit in units {
                 let inside = |h: &Hit| measure::within(h.span, unit);
                 let names: Vec<&Hit> = named.iter().copied().filter(|h| inside(h)).collect();
+                // A departure beside the name, or a paragraph that says what
+                // was required and what happened instead.
+                let beside = |h: &&Hit| inside(h) && (in_table || h.sentence == s);
+                let told_across = !in_table
+                    && departures.iter().any(|h| inside(h))
+                    && requirements.iter().any(|h| inside(h));
                 if names.is_empty()
-                    || !departures.iter().any(|h| inside(h))
+                    || !(departures.iter().any(beside) || told_across)
                     || !seen_text.insert(document.slice(unit))
                 {
                     continue;
@@ -187,6 +207,16 @@ impl ProceduralFlaws {
             .filter(|h| self.lexicon.cues[h.cue].id == cue)
             .collect()
     }
+}
+
+/// The stretch of text a flaw may be told across: the paragraph holding
+/// the sentence that names the procedure.
+fn reach(document: &Document<'_>, sentence: usize) -> Span {
+    let paragraph = document.sentences[sentence].paragraph as usize;
+    document
+        .paragraphs
+        .get(paragraph)
+        .map_or(document.sentences[sentence].span, |p| p.span)
 }
 
 fn overlaps(a: &Hit, b: &Hit) -> bool {
