@@ -153,7 +153,7 @@ fn lessons_by_section(document: &Document<'_>, sentences: &Sentences) -> BTreeMa
         let paragraph = paragraphs_around(document, sentence.paragraph);
         let in_paragraph = |set: &BTreeSet<usize>| set.range(paragraph.clone()).next().is_some();
         let general = in_paragraph(&sentences.generalisation) || in_paragraph(&sentences.novelty);
-        let tested = in_paragraph(&sentences.tested);
+        let tested = general && in_paragraph(&sentences.tested);
         let strength = 1.0 + f64::from(u8::from(general)) + f64::from(u8::from(tested));
         let best = lessons.entry(sentence.section).or_insert(Lesson {
             strength: 0.0,
