@@ -28,17 +28,16 @@ fn metric<'v>(validation: &'v serde_json::Value, name: &str) -> &'v serde_json::
 }
 
 /// The figures measured on the held-out split (docs/scoring.md), as floors
-/// just under what was measured: the 36 reviews written blind in round 6,
-/// scored with the scorers frozen (b5ec16f). Five of the six metrics reach
-/// the target of 0.75; new_lessons (0.728) does not, and this
-/// asserts what it does reach.
+/// just under what was measured: the 36 reviews written blind in round 7,
+/// scored once with the scorers frozen (3e0bec6). All six reach the issue's
+/// target of 0.75.
 const HOLDOUT_SPEARMAN: [(&str, f64); 6] = [
     ("handwringing", 0.90),
-    ("finger_pointing", 0.78),
-    ("procedural_flaws", 0.79),
-    ("acting_on_negligence", 0.85),
-    ("new_lessons", 0.70),
-    ("hindsight", 0.85),
+    ("finger_pointing", 0.80),
+    ("procedural_flaws", 0.84),
+    ("acting_on_negligence", 0.75),
+    ("new_lessons", 0.78),
+    ("hindsight", 0.87),
 ];
 
 #[test]
