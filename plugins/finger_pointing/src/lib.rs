@@ -13,6 +13,10 @@ const METRIC: &str = "finger_pointing";
 const CATALOGUE: &str = include_str!("../catalogue.toml");
 /// A counterfactual with no person in its sentence counts this much.
 const UNAIMED: f64 = 0.35;
+/// Aimed blame per thousand analysis words that scores 50. Fitted on the
+/// tune split for agreement in level (quadratic-weighted kappa 0.58 → 0.76):
+/// at 6, an indictment scored about 40.
+const HALF_DENSITY: f64 = 2.0;
 
 pub struct FingerPointing {
     lexicon: Lexicon,
@@ -83,7 +87,7 @@ impl Scorer for FingerPointing {
         let damping = 1.0 - 0.25 * (framing / 6.0).min(1.0);
         report.score(
             METRIC,
-            measure::clamp_score(measure::saturate(density, 6.0) * damping),
+            measure::clamp_score(measure::saturate(density, HALF_DENSITY) * damping),
         );
         Ok(report)
     }
