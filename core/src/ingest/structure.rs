@@ -63,6 +63,7 @@ pub fn analyse_with(text: &str, headings: &[HeadingHint]) -> Structure {
             None => role_of(line, previous_is_blank(&lines, i)),
         })
         .collect();
+    let roles = demote_contents_lists(&lines, roles, headings);
     let sections = build_sections(text, &lines, &roles);
     let (paragraphs, list_items) = build_paragraphs(&lines, &roles, &sections);
     let quotes = find_quotes(text, &lines, &paragraphs);
@@ -178,6 +179,76 @@ fn role_of(line: &Line<'_>, after_blank: bool) -> LineRole {
     LineRole::Text
 }
 
+/// A run of three or more numbered lines with nothing but blank lines
+/// between them, not nesting deeper each time, is a table of contents (as a
+/// PDF or Word file gives one, a line to a paragraph), not a run of empty
+/// sections: left as headings, its entries would stand before the real ones.
+fn demote_contents_lists(
+    lines: &[Line<'_>],
+    mut roles: Vec<LineRole>,
+    headings: &[HeadingHint],
+) -> Vec<LineRole> {
+    let numbered = |i: usize| {
+        matches!(roles[i], LineRole::Heading { .. })
+            && hinted_level(headings, lines[i].start).is_none()
+            && numbered_heading_level(lines[i].text.trim()).is_some()
+    };
+    let mut run: Vec<usize> = Vec::new();
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for i in 0..lines.len() {
+        match roles[i] {
+            LineRole::Blank => continue,
+            // Numbering that starts again ends the contents: "9.
+            // Recommendations" then "1. INTRODUCTION" is the first real heading.
+            _ if numbered(i)
+                && run.last().is_some_and(|&j| {
+                    leading_number(lines[i].text) < leading_number(lines[j].text)
+                }) =>
+            {
+                runs.push(std::mem::replace(&mut run, vec![i]));
+            }
+            _ if numbered(i) => run.push(i),
+            _ => runs.push(std::mem::take(&mut run)),
+        }
+    }
+    runs.push(run);
+    let contents: Vec<usize> = runs
+        .into_iter()
+        .filter(|r| is_contents_list(r, &roles))
+        .flatten()
+        .collect();
+    for i in contents {
+        roles[i] = LineRole::Text;
+    }
+    roles
+}
+
+/// The first number of a numbered line ("4" of "4.2 The referral").
+fn leading_number(line: &str) -> u32 {
+    let digits: String = line
+        .trim_start()
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap_or(0)
+}
+
+/// Whether a run of numbered headings reads as a contents list: three or
+/// more, at least two of them at the same level as or shallower than the one
+/// before (a heading, its subsection and its sub-subsection nest instead).
+fn is_contents_list(run: &[usize], roles: &[LineRole]) -> bool {
+    let level = |i: usize| match roles[i] {
+        LineRole::Heading { level, .. } => level,
+        _ => 0,
+    };
+    let flat_steps = run
+        .windows(2)
+        .filter(|w| level(w[1]) <= level(w[0]))
+        .count();
+    run.len() >= 3 && flat_steps >= 2
+}
+
 fn markdown_level(line: &str) -> Option<u32> {
     let caps = MARKDOWN_HEADING.captures(line)?;
     Some(caps[1].len() as u32)
@@ -224,7 +295,20 @@ fn is_named_heading(line: &str) -> bool {
     line.split_whitespace().count() <= 8
         && !line.ends_with(['.', ',', ';', ':'])
         && line.chars().next().is_some_and(char::is_uppercase)
+        && !is_byline(line)
         && section_kind_of_heading(line) != abi::SECTION_OTHER
+}
+
+/// A title page's note of who made or agreed the report ("Published with
+/// the agreement of Child V's family", "Prepared by the independent
+/// reviewer"): a participle and a preposition, not the name of a section.
+fn is_byline(line: &str) -> bool {
+    let mut words = line.split_whitespace().map(str::to_lowercase);
+    let (Some(first), Some(second)) = (words.next(), words.next()) else {
+        return false;
+    };
+    first.ends_with("ed")
+        && ["with", "by", "to", "for", "on", "in", "at"].contains(&second.as_str())
 }
 
 /// The kind of section a heading names, by the words reviews use for it.
@@ -799,6 +883,40 @@ mod tests {
                 .iter()
                 .all(|s| s.heading.start == s.heading.end)
         );
+    }
+
+    #[test]
+    fn a_contents_list_a_line_to_a_paragraph_is_not_a_run_of_sections() {
+        let text = "CONTENTS\n\n1. Introduction\n\n2. Methodology\n\n3. Analysis\n\n4. Recommendations\n\n\
+                    1. INTRODUCTION\n\n1.1 Child A was two.\n\n2. METHODOLOGY\n\n2.1 We met.\n\n\
+                    3. ANALYSIS\n\n3.1 The referral was closed.\n";
+        let headings: Vec<String> = kinds(text).into_iter().map(|(h, _)| h).collect();
+        assert_eq!(
+            headings,
+            [
+                "CONTENTS",
+                "1. INTRODUCTION",
+                "2. METHODOLOGY",
+                "3. ANALYSIS"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_heading_with_its_subsections_is_not_a_contents_list() {
+        let text =
+            "5. Analysis\n\n5.1 Episode one\n\n5.1.1 The referral\n\nThe referral was closed.\n";
+        assert_eq!(kinds(text).len(), 3);
+    }
+
+    #[test]
+    fn a_byline_on_the_title_page_is_not_a_heading() {
+        let text = "CHILD V\n\nPublished with the agreement of Child V's family\n\n\
+                    Submitted to the Child Safeguarding Practice Review Panel\n\n\
+                    1. Introduction\n\n1.1 Child V died.\n\n5. Findings\n\n5.1 Nobody saw the plan.\n";
+        let headings: Vec<String> = kinds(text).into_iter().map(|(h, _)| h).collect();
+        assert_eq!(headings, ["CHILD V", "1. Introduction", "5. Findings"]);
+        assert_eq!(kinds(text)[2].1, abi::SECTION_FINDINGS);
     }
 
     fn sentences_of(paragraph: &str) -> Vec<&str> {
