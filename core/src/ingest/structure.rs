@@ -82,12 +82,9 @@ pub fn analyse_with(text: &str, headings: &[HeadingHint]) -> Structure {
     }
 }
 
-/// Words as a reader counts them: runs of letters and digits.
-pub fn count_words(text: &str) -> usize {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| !w.is_empty())
-        .count()
-}
+/// Words as a reader counts them: runs of letters and digits. The SDK's
+/// function, so that a plugin's `Document::word_count` agrees with the host.
+pub use lessons_plugin::count_words;
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
     let mut lines = Vec::new();
