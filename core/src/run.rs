@@ -450,12 +450,20 @@ fn settle(
     observer: &dyn Observer,
     retention: Retention,
 ) -> Fate {
-    // Unreadable files get ingest's own message from score_file.
-    let hash = plugin::load::sha256_of(path).unwrap_or_default();
-    if !hash.is_empty() && observer.already_done(&hash) {
+    // The file is read once: hashed for the journal, then parsed.
+    let source = match ingest::open(path, &ingest::Limits::default()) {
+        Ok(source) => source,
+        Err(e) => return Fate::Skipped(skipped(path, &e)),
+    };
+    let hash = source.sha256();
+    if observer.already_done(&hash) {
         return Fate::AlreadyDone(path.to_path_buf());
     }
-    match score_file(path, plugins, config) {
+    let scored = source
+        .parse(&ingest::Limits::default())
+        .map_err(|e| skipped(path, &e))
+        .map(|document| score_document(&document, plugins, config));
+    match scored {
         Ok(review) => {
             observer.scored(&review, &hash);
             Fate::Scored(retention.keep(review, &config.recurrence))
@@ -470,21 +478,35 @@ pub fn score_file(
     plugins: &Plugins,
     config: &Config,
 ) -> Result<ReviewResult, Skipped> {
-    let document = ingest::read(path).map_err(|e| Skipped {
+    let document = ingest::read(path).map_err(|e| skipped(path, &e))?;
+    Ok(score_document(&document, plugins, config))
+}
+
+/// A file that could not be read, as the batch lists it.
+fn skipped(path: &Path, e: &ingest::IngestError) -> Skipped {
+    Skipped {
         path: path.to_path_buf(),
         kind: e.kind().into(),
         reason: e.to_string(),
-    })?;
+    }
+}
+
+/// Scores a document already read.
+fn score_document(
+    document: &crate::document::Document,
+    plugins: &Plugins,
+    config: &Config,
+) -> ReviewResult {
     let outcomes = plugins
         .instances
         .iter()
         .map(|(runner, weight)| PluginOutcome {
             plugin: &runner.summary().name,
             weight: *weight,
-            result: runner.score(&document),
+            result: runner.score(document),
         })
         .collect();
-    Ok(aggregate::review(&document, outcomes, config))
+    aggregate::review(document, outcomes, config)
 }
 
 #[cfg(test)]

@@ -188,6 +188,41 @@ pub fn read(path: &Path) -> Result<Document, IngestError> {
 
 /// Reads one review.
 pub fn read_with(path: &Path, limits: &Limits) -> Result<Document, IngestError> {
+    open(path, limits)?.parse(limits)
+}
+
+/// A review file's bytes, read but not yet parsed. A run hashes them for the
+/// journal's `review_sha256` before parsing them, so that each file is read
+/// once (it used to be read twice: once to hash, once to parse).
+pub struct Source {
+    path: PathBuf,
+    format: Format,
+    bytes: Vec<u8>,
+}
+
+impl Source {
+    /// The file's bytes as read.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The sha256 of the file's bytes, as lowercase hex.
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        format!("{:x}", Sha256::digest(&self.bytes))
+    }
+
+    /// Parses the bytes into a document, with its structure.
+    pub fn parse(self, limits: &Limits) -> Result<Document, IngestError> {
+        let (text, headings) = extract(&self.bytes, self.format, limits)
+            .map_err(|f| IngestError::from_fault(&self.path, f))?;
+        Ok(from_parts(&self.path, text, &headings))
+    }
+}
+
+/// Reads one review file into memory, with the checks that need no parsing:
+/// it can be read, it is not too large or empty, and its format is known.
+pub fn open(path: &Path, limits: &Limits) -> Result<Source, IngestError> {
     let unreadable = |source: std::io::Error| {
         if source.raw_os_error() == Some(libc::ELOOP) {
             IngestError::SymlinkLoop {
@@ -222,9 +257,11 @@ pub fn read_with(path: &Path, limits: &Limits) -> Result<Document, IngestError> 
             path: path.to_path_buf(),
         });
     }
-    let (text, headings) =
-        extract(&bytes, format, limits).map_err(|f| IngestError::from_fault(path, f))?;
-    Ok(from_parts(path, text, &headings))
+    Ok(Source {
+        path: path.to_path_buf(),
+        format,
+        bytes,
+    })
 }
 
 /// The text of a file's bytes in a format, and the headings its formatting

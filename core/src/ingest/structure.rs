@@ -83,12 +83,9 @@ pub fn analyse_with(text: &str, headings: &[HeadingHint]) -> Structure {
     }
 }
 
-/// Words as a reader counts them: runs of letters and digits.
-pub fn count_words(text: &str) -> usize {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| !w.is_empty())
-        .count()
-}
+/// Words as a reader counts them: runs of letters and digits. The SDK's
+/// function, so that a plugin's `Document::word_count` agrees with the host.
+pub use lessons_plugin::count_words;
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
     let mut lines = Vec::new();
@@ -162,7 +159,9 @@ fn role_of(line: &Line<'_>, after_blank: bool) -> LineRole {
             text_start: line.start + indent,
         };
     }
-    if let Some(caps) = LIST_MARKER.captures(trimmed) {
+    if may_be_list_marker(trimmed)
+        && let Some(caps) = LIST_MARKER.captures(trimmed)
+    {
         let number = caps
             .get(1)
             .or_else(|| caps.get(3))
@@ -249,13 +248,33 @@ fn is_contents_list(run: &[usize], roles: &[LineRole]) -> bool {
     run.len() >= 3 && flat_steps >= 2
 }
 
+/// Whether `line` (trimmed at the start) opens with a character that can
+/// open [`LIST_MARKER`]. Most lines open with a capital and are text: this
+/// test spares them the regex, whose captures cost most of role_of's time.
+fn may_be_list_marker(line: &str) -> bool {
+    line.chars().next().is_some_and(|c| {
+        matches!(c, '-' | '*' | '•' | '‣' | '◦' | '▪' | '(' | 'a'..='z' | 'R') || c.is_numeric()
+    })
+}
+
 fn markdown_level(line: &str) -> Option<u32> {
+    if !line.starts_with('#') {
+        return None;
+    }
     let caps = MARKDOWN_HEADING.captures(line)?;
     Some(caps[1].len() as u32)
 }
 
 /// `3. Analysis`, `4.2 The strategy discussion`: short, no closing full stop.
 fn numbered_heading_level(line: &str) -> Option<u32> {
+    // What NUMBERED_HEADING can open with, before paying for its captures.
+    let opens = line.starts_with(|c: char| c.is_numeric())
+        || ["section", "part", "chapter"]
+            .iter()
+            .any(|w| line.starts_with(w));
+    if !opens {
+        return None;
+    }
     let caps = NUMBERED_HEADING.captures(line)?;
     let title = caps[2].trim();
     let words = title.split_whitespace().count();
@@ -283,7 +302,8 @@ fn starts_like_sentence(title: &str) -> bool {
 }
 
 fn is_capitals_heading(line: &str) -> bool {
-    CAPITALS_HEADING.is_match(line)
+    line.starts_with(|c: char| c.is_ascii_uppercase())
+        && CAPITALS_HEADING.is_match(line)
         && line.split_whitespace().count() <= 12
         && line
             .split_whitespace()
@@ -551,9 +571,17 @@ fn find_quotes(text: &str, lines: &[Line<'_>], paragraphs: &[Paragraph]) -> Vec<
     for p in paragraphs {
         let (start, end) = (p.span.start as usize, p.span.end as usize);
         let body = &text[start..end];
-        quote_pairs(body, '“', '”', start, &mut quotes);
-        quote_pairs(body, '"', '"', start, &mut quotes);
-        single_quotes(body, start, &mut quotes);
+        // Most paragraphs hold no quotation mark at all: a byte search for
+        // one is much cheaper than walking the paragraph's characters.
+        if body.contains('“') {
+            quote_pairs(body, '“', '”', start, &mut quotes);
+        }
+        if body.contains('"') {
+            quote_pairs(body, '"', '"', start, &mut quotes);
+        }
+        if body.contains('‘') {
+            single_quotes(body, start, &mut quotes);
+        }
     }
     for line in lines {
         if line.text.trim_start().starts_with('>') {
@@ -595,9 +623,9 @@ fn quote_pairs(body: &str, open: char, close: char, base: usize, out: &mut Vec<S
 /// more words; otherwise ’ is an apostrophe.
 fn single_quotes(body: &str, base: usize, out: &mut Vec<Span>) {
     let mut opened: Option<usize> = None;
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let next = chars.get(k + 1).map(|&(_, c)| c);
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, c)| c);
         match opened {
             None if c == '‘' => opened = Some(i),
             Some(s) if c == '’' && !next.is_some_and(char::is_alphabetic) => {
@@ -643,7 +671,7 @@ fn build_sentences(
         if heading_starts.binary_search(&start).is_ok() {
             flags |= abi::SENTENCE_HEADING;
         }
-        if items.iter().any(|it| it.span == p.span) {
+        if is_among(items, p.span) {
             flags |= abi::SENTENCE_LIST_ITEM;
         }
         for (s, e) in split_sentences(&text[start..end]) {
@@ -666,6 +694,16 @@ fn build_sentences(
     sentences
 }
 
+/// Whether one of `items` (in text order, as paragraphs are) has this span:
+/// a binary search, as a scan per paragraph made long reviews quadratic.
+fn is_among(items: &[Item], span: Span) -> bool {
+    let first = items.partition_point(|it| it.span.start < span.start);
+    items[first..]
+        .iter()
+        .take_while(|it| it.span.start == span.start)
+        .any(|it| it.span == span)
+}
+
 fn inside_quote(quotes: &[Span], span: Span) -> bool {
     let i = quotes.partition_point(|q| q.end < span.end);
     quotes
@@ -679,60 +717,75 @@ fn inside_quote(quotes: &[Span], span: Span) -> bool {
 /// Returns byte ranges relative to the paragraph, trimmed of white space.
 pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    let bytes = paragraph.as_bytes();
+    // Positions are byte offsets on character boundaries. A sentence can only
+    // end at `.`, `!` or `?`, which are ASCII and so never inside another
+    // character's bytes: the scan jumps from one to the next instead of
+    // decoding every character into a vector first (that vector, one per
+    // paragraph, was the host's largest allocation in issue 8's profile).
+    let is_terminator = |b: &u8| matches!(b, b'.' | b'!' | b'?');
     let mut sentence_start = 0;
     let mut k = 0;
-    while k < chars.len() {
-        let (i, c) = chars[k];
-        if matches!(c, '.' | '!' | '?') {
-            let mut j = k + 1;
-            while j < chars.len()
-                && matches!(
-                    chars[j].1,
-                    '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?' | '*' | '_'
-                )
-            {
-                j += 1;
-            }
-            let boundary_end = chars.get(j).map_or(paragraph.len(), |&(b, _)| b);
-            let followed_by_space = j < chars.len() && chars[j].1.is_whitespace();
-            let mut n = j;
-            while n < chars.len() && chars[n].1.is_whitespace() {
-                n += 1;
-            }
-            let next_starts = n < chars.len()
-                && (chars[n].1.is_uppercase()
-                    || chars[n].1.is_ascii_digit()
-                    || matches!(chars[n].1, '"' | '“' | '‘' | '(' | '[' | '*' | '_'));
-            if followed_by_space
-                && next_starts
-                && c == '.'
-                && is_abbreviation(&paragraph[sentence_start..i])
-            {
-                k = j;
-                continue;
-            }
-            if followed_by_space && next_starts {
-                push_trimmed(paragraph, sentence_start, boundary_end, &mut out);
-                sentence_start = chars[n].0;
-                k = n;
-                continue;
-            }
+    while let Some(found) = bytes[k..].iter().position(is_terminator) {
+        let i = k + found;
+        let mut j = i + 1;
+        while let Some(c) = char_at(paragraph, j)
+            && matches!(
+                c,
+                '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?' | '*' | '_'
+            )
+        {
+            j += c.len_utf8();
+        }
+        let followed_by_space = char_at(paragraph, j).is_some_and(char::is_whitespace);
+        let mut n = j;
+        while let Some(c) = char_at(paragraph, n)
+            && c.is_whitespace()
+        {
+            n += c.len_utf8();
+        }
+        let next_starts = char_at(paragraph, n).is_some_and(|c| {
+            c.is_uppercase()
+                || c.is_ascii_digit()
+                || matches!(c, '"' | '“' | '‘' | '(' | '[' | '*' | '_')
+        });
+        if followed_by_space
+            && next_starts
+            && bytes[i] == b'.'
+            && is_abbreviation(&paragraph[sentence_start..i])
+        {
             k = j;
             continue;
         }
-        k += 1;
+        if followed_by_space && next_starts {
+            push_trimmed(paragraph, sentence_start, j, &mut out);
+            sentence_start = n;
+            k = n;
+            continue;
+        }
+        k = j;
     }
     push_trimmed(paragraph, sentence_start, paragraph.len(), &mut out);
     out
+}
+
+/// The character starting at byte `at` (a character boundary), if any.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..)?.chars().next()
 }
 
 fn is_abbreviation(before: &str) -> bool {
     let word = before
         .rsplit(|c: char| c.is_whitespace() || c == '(')
         .next()
-        .unwrap_or("")
-        .to_lowercase();
+        .unwrap_or("");
+    if word.is_ascii() {
+        // The usual case, without `to_lowercase`'s allocation; for ASCII the
+        // tests below are these.
+        return (word.len() == 1 && word.as_bytes()[0].is_ascii_alphabetic())
+            || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
+    let word = word.to_lowercase();
     if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
         return true;
     }
@@ -775,10 +828,16 @@ fn find_recommendations(
         .copied()
         .collect();
     let sections_with_items: Vec<u32> = found.iter().map(|it| it.section).collect();
+    // Looked up by binary search, not a scan per paragraph (quadratic on a
+    // long review). The paragraphs added below are not looked up again:
+    // each paragraph is visited once.
+    let mut heading_starts: Vec<u64> = sections.iter().map(|s| s.heading.start).collect();
+    heading_starts.sort_unstable();
+    let items_found = found.clone();
     for p in paragraphs {
         let body = &text[p.span.start as usize..p.span.end as usize];
-        let is_heading = sections.iter().any(|s| s.heading.start == p.span.start);
-        if is_heading || found.iter().any(|it| it.span == p.span) {
+        let is_heading = heading_starts.binary_search(&p.span.start).is_ok();
+        if is_heading || is_among(&items_found, p.span) {
             continue;
         }
         let whole_section = about_recommendations(p.section)

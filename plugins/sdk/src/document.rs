@@ -172,14 +172,63 @@ impl<'a> Document<'a> {
             .is_some_and(|q| q.start <= span.start && span.end <= q.end)
     }
 
-    /// The number of words in the text (runs of alphanumerics).
+    /// The number of words in the text (runs of alphanumerics): the same
+    /// count as the host's `words` in a report, by the same function.
     pub fn word_count(&self) -> usize {
-        self.text
-            .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-            .filter(|w| !w.is_empty())
-            .count()
+        count_words(self.text)
     }
 }
+
+/// Words as a reader counts them: maximal runs of letters, digits and
+/// apostrophes (`'` or `’`). The host counts a review's words with this
+/// function too, so a plugin's count and the report's agree.
+///
+/// It reads eight bytes at a time while they are ASCII, with a table lookup
+/// and no branch per byte; a non-ASCII character is decoded and asked
+/// `char::is_alphanumeric`. The count is exactly that of splitting the text
+/// on every other character (a test holds it), at about a third of the
+/// cost: that split cost as much as a plugin's whole cue search in
+/// issue 8's profile.
+pub fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut step = |is_word: bool| {
+        words += usize::from(is_word & !in_word);
+        in_word = is_word;
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(chunk) = bytes[at..].first_chunk::<8>()
+            && u64::from_ne_bytes(*chunk) & 0x8080_8080_8080_8080 == 0
+        {
+            for &byte in chunk {
+                step(ASCII_WORD[byte as usize]);
+            }
+            at += 8;
+        } else if bytes[at].is_ascii() {
+            step(ASCII_WORD[bytes[at] as usize]);
+            at += 1;
+        } else {
+            // `at` is on a character boundary: every step is whole characters.
+            let c = text[at..].chars().next().unwrap_or_default();
+            step(c.is_alphanumeric() || c == '’');
+            at += c.len_utf8();
+        }
+    }
+    words
+}
+
+/// Which ASCII bytes are part of a word.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric() || byte as u8 == b'\'';
+        byte += 1;
+    }
+    table
+};
 
 /// # Safety
 /// `s` must be valid for `'a`.
@@ -197,4 +246,37 @@ unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> &'a [T] {
     }
     // SAFETY: upheld by the caller.
     unsafe { std::slice::from_raw_parts(ptr, len) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_words;
+
+    /// The definition `count_words` must agree with.
+    fn by_splitting(text: &str) -> usize {
+        text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .filter(|w| !w.is_empty())
+            .count()
+    }
+
+    #[test]
+    fn words_are_counted_as_splitting_on_everything_else_counts_them() {
+        for text in [
+            "",
+            " ",
+            "one",
+            "  two words  ",
+            "Child’s mother didn't attend; the GP's note (p. 4) said 3–4 visits.",
+            "“Quoted” — naïve café, Zoë, İstanbul, Ⅻ, ２０２４, ٣, ' '' ’’ ‘x’",
+            "a\u{c}b\r\nc\td—e…f\u{a0}g\u{2009}h",
+            "日本語のテキスト and ελληνικά, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀x",
+        ] {
+            // Every suffix, so that each character falls at each place in
+            // an eight-byte chunk.
+            for (at, _) in text.char_indices() {
+                let text = &text[at..];
+                assert_eq!(count_words(text), by_splitting(text), "{text:?}");
+            }
+        }
+    }
 }

@@ -102,11 +102,13 @@ fn read_frame(input: &mut dyn Read) -> Result<Option<(u8, Vec<u8>)>, ProtocolErr
     if len == 0 || len > MAX_FRAME_BYTES {
         return Err(ProtocolError::TooLarge(len));
     }
-    let mut frame = vec![0u8; len];
-    input.read_exact(&mut frame)?;
-    let tag = frame[0];
-    frame.remove(0);
-    Ok(Some((tag, frame)))
+    let mut tag = [0u8; 1];
+    input.read_exact(&mut tag)?;
+    // The payload is read into its own buffer, not shifted down after the
+    // tag: a document frame is the size of the review.
+    let mut payload = vec![0u8; len - 1];
+    input.read_exact(&mut payload)?;
+    Ok(Some((tag[0], payload)))
 }
 
 /// Host side: asks the worker to create the plugin's instance.
@@ -126,7 +128,7 @@ pub fn read_request(input: &mut dyn Read) -> Result<Option<Request>, ProtocolErr
     };
     match tag {
         TAG_CREATE => Ok(Some(Request::Create(serde_json::from_slice(&payload)?))),
-        TAG_SCORE => Ok(Some(Request::Score(Box::new(codec::decode(&payload)?)))),
+        TAG_SCORE => Ok(Some(Request::Score(Box::new(codec::decode(payload)?)))),
         other => Err(ProtocolError::UnexpectedTag(other)),
     }
 }
