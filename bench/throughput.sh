@@ -88,7 +88,10 @@ corpus() { # name megabytes reviews: generate $work/name unless its stamp matche
 now() { date +%s.%N; }
 
 # Peak RSS of every process under a pid, until it is gone: writes
-# "sum-of-peaks-KB largest-peak-KB largest-simultaneous-sum-KB processes".
+# "sum-of-peaks-KB largest-peak-KB largest-simultaneous-sum-KB processes
+# largest-simultaneous-PSS-KB". RSS counts pages the processes share (the
+# binary, the plugin libraries) once per process; PSS divides each shared
+# page among its sharers, so its sum is the memory the run really holds.
 sample_rss() {
     python3 - "$1" "$2" <<'PY'
 import os, sys, time
@@ -121,23 +124,35 @@ def processes():
         found[int(entry)] = fields
     return found
 
-peaks, most_at_once = {}, 0
+def pss(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+peaks, most_at_once, most_pss = {}, 0, 0
 while alive(root):
     procs = processes()
     children = {}
     for pid, fields in procs.items():
         children.setdefault(fields.get("PPid"), []).append(pid)
-    stack, now = list(children.get(root, [])), 0
+    stack, now, now_pss = list(children.get(root, [])), 0, 0
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
         fields = procs[pid]
         now += fields.get("VmRSS", 0)
+        now_pss += pss(pid)
         peaks[pid] = max(peaks.get(pid, 0), fields.get("VmHWM", 0))
     most_at_once = max(most_at_once, now)
+    most_pss = max(most_pss, now_pss)
     time.sleep(0.2)
 with open(out, "w") as f:
-    f.write(f"{sum(peaks.values())} {max(peaks.values(), default=0)} {most_at_once} {len(peaks)}\n")
+    f.write(f"{sum(peaks.values())} {max(peaks.values(), default=0)} {most_at_once} {len(peaks)} {most_pss}\n")
 PY
 }
 
@@ -202,7 +217,7 @@ measure() { # name megabytes reviews
         peak=$(awk -v a="$peak" '{print ($2 > a) ? $2 : a}' "$base.rss")
         tree=$(awk -v a="$peak" '{print ($1 > a) ? $1 : a}' "$base.rss")
         record "$name" "$bytes" "$reviews" "$mode" "$wall" "$(cpu_of "$base.time")" "$peak" "$tree"
-        notes+=("$name, lessons $mode: $(awk '{printf "%d process(es); the most resident at once in a sample: %.0f MB", $4, $3 * 1024 / 1e6}' "$base.rss")")
+        notes+=("$name, lessons $mode: $(awk '{printf "%d process(es); the most resident at once in a sample: %.0f MB RSS, %.0f MB PSS (shared pages divided among their sharers)", $4, $3 * 1024 / 1e6, $5 * 1024 / 1e6}' "$base.rss")")
     done
 
     say "$name: proselint over a sample of $SAMPLE"
