@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the small ingest fixtures under tests/fixtures/ingest/: one good
-file per reader (also the fuzzer's seeds), one per text encoding, and one per
-kind of bad input. They are committed; run this again only to change them.
+file per reader (also the fuzzer's seeds), a PDF with a table, one per text
+encoding, and one per kind of bad input. They are committed; run this again only to change them.
 
 Needs: pip install reportlab python-docx   (reportlab brings Pillow)
 Usage: python3 scripts/make-ingest-fixtures.py
@@ -14,10 +14,13 @@ from pathlib import Path
 
 from docx import Document as WordDocument
 from PIL import Image
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.utils import ImageReader
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ingest"
 
@@ -59,6 +62,39 @@ def sample_pdf(path, encrypt=None):
         c.drawString(60, y, "\u2022 The health visitor disagreed with the decision.")
         c.showPage()
     c.save()
+
+
+def table_pdf(path):
+    """A recommendations table as a published review sets it (reportlab's
+    Table: a bold header row, grid lines, cells that wrap), between a
+    numbered paragraph and a paragraph, so the reader must find the table's
+    rows and leave the text around it alone."""
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["Normal"], fontName="Helvetica",
+                          fontSize=10.5, leading=14)
+    cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=11)
+    head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
+    rows = [
+        ["No.", "Recommendation", "Owner", "By"],
+        ["1", "Revise the escalation policy so that a disagreement about a strategy "
+              "discussion is escalated within two working days.",
+         "Head of Safeguarding, Northfold Council", "30 June 2025"],
+        ["2", "Audit twenty strategy discussions.", "Designated Nurse", "31 March 2026"],
+    ]
+    table = Table([[Paragraph(text, head if r == 0 else cell) for text in row]
+                   for r, row in enumerate(rows)],
+                  colWidths=[34, 230, 120, 70], hAlign="LEFT")
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [
+        Paragraph("2. Recommendations", ParagraphStyle("h", parent=body, fontName="Helvetica-Bold",
+                                                       fontSize=15, leading=19, spaceAfter=8)),
+        Paragraph("2.1 The Partnership accepted the recommendations below in full and "
+                  "asked each owner to report progress to the Board.", body),
+        table,
+        Paragraph("The Board will publish the audit.", body),
+    ]
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
 
 
 def scanned_pdf(path):
@@ -145,6 +181,7 @@ def main():
     # Protected by an owner password only: opens without one, as readers do.
     sample_pdf(good / "owner-password-only.pdf",
                encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", strength=128))
+    table_pdf(good / "table.pdf")
     sample_docx(good / "sample.docx")
     sample_odt(good / "sample.odt")
     (good / "sample.html").write_text(SAMPLE_HTML, encoding="utf-8")

@@ -19,15 +19,22 @@ from docx import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 # Body and heading sizes in points; heading level n uses HEADING_SIZES[n-1].
 BODY_SIZE = 10.5
+# Tables are set smaller than the body, as published reviews set them.
+TABLE_SIZE = 9
+# reportlab's default cell padding, left plus right, in points.
+CELL_PADDING = 12
+MARGIN = 2.2 * cm
 HEADING_SIZES = [18, 15, 13, 12]
 LIST_MARKER = re.compile(r"^\s{0,6}([-*•]\s+|\d{1,3}[.)]\s+)")
 BULLET = re.compile(r"^\s{0,6}[-*•]\s+")
@@ -143,12 +150,56 @@ def render_pdf(source_blocks, title, target):
             story.append(Paragraph(markup(lines), headings[min(level, 4) - 1]))
         elif kind == "bullet":
             story.append(Paragraph(markup(lines), bullet, bulletText="•"))
+        elif kind == "table":
+            story.append(pdf_table(lines, markup, (body_font, bold_font)))
         else:
             story.append(Paragraph(markup(lines), body))
     document = SimpleDocTemplate(str(target), pagesize=A4, title=title,
-                                 topMargin=2.2 * cm, bottomMargin=2.2 * cm,
-                                 leftMargin=2.2 * cm, rightMargin=2.2 * cm)
+                                 topMargin=MARGIN, bottomMargin=MARGIN,
+                                 leftMargin=MARGIN, rightMargin=MARGIN)
     document.build(story, onFirstPage=furniture, onLaterPages=furniture)
+
+
+def pdf_table(lines, markup, fonts):
+    """A markdown table as a real table: a bold header row repeated on each
+    page it runs over, grid lines, cells that wrap, columns sized to their
+    text as a word processor's autofit would."""
+    body_font, bold_font = fonts
+    rows = table_rows(lines)
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    cell = ParagraphStyle("cell", fontName=body_font, fontSize=TABLE_SIZE,
+                          leading=TABLE_SIZE * 1.25)
+    head = ParagraphStyle("head", parent=cell, fontName=bold_font)
+    data = [[Paragraph(markup([text]), head if r == 0 else cell) for text in row]
+            for r, row in enumerate(rows)]
+    table = Table(data, colWidths=column_widths(rows, fonts), repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return table
+
+
+def column_widths(rows, fonts):
+    """Each column at least as wide as its longest word, and the rest of the
+    frame shared out by how much more its longest cell wants."""
+    frame = A4[0] - 2 * MARGIN
+    def text_width(text, r):
+        plain = "".join(t for t, _, _ in inline(text))
+        return stringWidth(plain, fonts[0 if r else 1], TABLE_SIZE)
+    least, most = [], []
+    for c in range(len(rows[0])):
+        cells = [(r, row[c]) for r, row in enumerate(rows)]
+        words = [(r, w) for r, text in cells for w in text.split()] or [(1, "")]
+        least.append(max(text_width(w, r) for r, w in words) + CELL_PADDING + 1)
+        most.append(max(text_width(t, r) for r, t in cells) + CELL_PADDING + 1)
+    if sum(most) <= frame:
+        return most
+    spare = max(frame - sum(least), 0)
+    wants = [m - l for m, l in zip(most, least)]
+    return [l + spare * w / (sum(wants) or 1) for l, w in zip(least, wants)]
 
 
 def page_field(paragraph):

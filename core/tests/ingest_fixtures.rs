@@ -102,6 +102,29 @@ fn a_pdf_loses_its_running_lines_and_keeps_headings_pages_and_paragraphs() {
 }
 
 #[test]
+fn a_pdf_table_becomes_the_pipe_table_a_word_table_gives() {
+    let document = read("good/table.pdf");
+    let text = &document.text;
+    let table = "\
+| No. | Recommendation | Owner | By |
+|---|---|---|---|
+| 1 | Revise the escalation policy so that a disagreement about a strategy discussion is escalated within two working days. | Head of Safeguarding, Northfold Council | 30 June 2025 |
+| 2 | Audit twenty strategy discussions. | Designated Nurse | 31 March 2026 |
+";
+    assert!(text.contains(table), "the table row by row: {text}");
+    assert!(
+        text.contains(
+            "2.1 The Partnership accepted the recommendations below in full and asked each owner to report progress to the Board.\n\n| No."
+        ),
+        "the numbered paragraph before it stays a paragraph: {text}"
+    );
+    assert!(
+        text.ends_with("|\n\nThe Board will publish the audit.\n"),
+        "the paragraph after it stays a paragraph: {text}"
+    );
+}
+
+#[test]
 fn a_pdf_locked_only_against_editing_is_read() {
     let document = read("good/owner-password-only.pdf");
     assert!(

@@ -14,19 +14,19 @@ use std::path::Path;
 const TOLERANCE: f64 = 5.0;
 
 /// The share of the six functions' scores allowed to move by more than the
-/// tolerance, in per cent, by format. It was 0 of 312 on the first 52
-/// reviews. Of the 72 written later:
-/// - DOCX: 4 of 744 (0.5%), in two reviews where a title-page line is read
-///   as a heading, and its kind passes to the sections below it;
-/// - PDF: 17 of 744 (2.3%). Those two again, and eleven recommendations
-///   tables, which a PDF gives as text: rows, owners and dates cannot be
-///   told apart.
+/// tolerance, in per cent, for either format. It was 0 of 312 on the first 52
+/// reviews. On 196 reviews (1,176 scores):
+/// - DOCX: 7 (0.6%), in five reviews, none of them about tables (where a
+///   title-page line is read as a heading, its kind passes to the sections
+///   below it);
+/// - PDF: 8 (0.7%): those seven, and one review whose contents list is
+///   read differently. PDF tables (a recommendations table's owners and
+///   dates) are read row by row since the reader finds them by the
+///   glyphs' columns; before that it was 32 (2.7%), allowed 3%.
 ///
 /// Both are open ingest problems (docs/ingest.md). The test lists every
 /// miss on every run; a format that moved more would fail.
-fn misses_allowed_percent(format: &str) -> usize {
-    if format == "docx" { 1 } else { 3 }
-}
+const MISSES_ALLOWED_PERCENT: usize = 1;
 
 type Scores = BTreeMap<String, BTreeMap<String, f64>>;
 
@@ -121,7 +121,7 @@ fn renderings_score_like_the_source(format: &str) {
         eprintln!("note: moved more than {TOLERANCE}: {line}");
     }
     assert!(
-        misses.len() * 100 <= held * misses_allowed_percent(format),
+        misses.len() * 100 <= held * MISSES_ALLOWED_PERCENT,
         "{} of {held} scores differ by more than {TOLERANCE}:\n{}",
         misses.len(),
         misses.join("\n")

@@ -4,7 +4,10 @@
 //! repeat, or that are only a page number) are dropped; lines in a larger
 //! font than the body become headings; the rest are re-flowed into
 //! paragraphs by the gaps between them, with words hyphenated across lines
-//! rejoined.
+//! rejoined. Lines whose runs of text keep to shared column starts become
+//! tables ([`table`]).
+
+mod table;
 
 use super::Fault;
 use super::draft::{BlockKind, Draft};
@@ -13,14 +16,37 @@ use pdf_extract::{Document as PdfDocument, MediaBox, OutputDev, OutputError, Tra
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A line of glyphs as laid out on the page.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Line {
     pub text: String,
     /// The baseline's height above the bottom of the page, in points.
     pub y: f64,
     /// The largest font size on the line, in points.
     pub size: f64,
+    /// The line cut where the glyphs leave a wide gap, left to right: in a
+    /// table, one cell's line of text each. The text is the runs joined.
+    pub runs: Vec<Run>,
 }
+
+/// Glyphs of one line set close together, with where they start and end.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Run {
+    pub text: String,
+    /// The left edge of the first glyph, in points from the page's left.
+    pub x: f64,
+    /// The right edge of the last glyph that is not a space.
+    pub end: f64,
+}
+
+/// A gap between glyphs wider than this many font sizes starts a new run:
+/// words are a third of that apart, a table's columns (with the cells'
+/// padding) at least about one.
+const RUN_GAP: f64 = 1.0;
+
+/// Lines drawn separately whose baselines are this close, in points, are one
+/// line: a table draws each cell's lines in turn, so the first lines of a
+/// row's cells arrive apart.
+const SAME_BASELINE: f64 = 1.0;
 
 /// The lines of one page, top to bottom.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -85,6 +111,10 @@ impl Collector {
     fn close_line(&mut self) {
         if let Some(mut line) = self.line.take() {
             line.text = line.text.trim().to_string();
+            for run in &mut line.runs {
+                run.text = run.text.trim().to_string();
+            }
+            line.runs.retain(|r| !r.text.is_empty());
             if let Some(page) = self.pages.last_mut()
                 && !line.text.is_empty()
             {
@@ -92,6 +122,50 @@ impl Collector {
             }
         }
     }
+}
+
+impl Line {
+    /// Adds a glyph spanning `x..end`; `new_run` when a wide gap (or a jump
+    /// back) separates it from the glyph before.
+    fn push_glyph(&mut self, glyph: &str, x: f64, end: f64, new_run: bool) {
+        let blank = glyph.trim().is_empty();
+        if new_run || self.runs.is_empty() {
+            self.runs.push(Run::default());
+        }
+        let Some(run) = self.runs.last_mut() else {
+            return;
+        };
+        if !blank {
+            if run.text.trim().is_empty() {
+                run.x = x;
+            }
+            run.end = end;
+        }
+        run.text.push_str(glyph);
+        self.text.push_str(glyph);
+    }
+
+    /// Takes in a line on the same baseline drawn apart from this one, its
+    /// runs put in order from the left.
+    fn absorb(&mut self, other: Line) {
+        self.runs.extend(other.runs);
+        self.runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let texts: Vec<&str> = self.runs.iter().map(|r| r.text.as_str()).collect();
+        self.text = texts.join(" ");
+        self.size = self.size.max(other.size);
+    }
+}
+
+/// Lines sorted top to bottom with those on one baseline made one.
+fn merge_baselines(lines: Vec<Line>) -> Vec<Line> {
+    let mut merged: Vec<Line> = Vec::with_capacity(lines.len());
+    for line in lines {
+        match merged.last_mut() {
+            Some(last) if (last.y - line.y).abs() <= SAME_BASELINE => last.absorb(line),
+            _ => merged.push(line),
+        }
+    }
+    merged
 }
 
 impl OutputDev for Collector {
@@ -113,6 +187,7 @@ impl OutputDev for Collector {
         if let Some(page) = self.pages.last_mut() {
             // Top to bottom; the sort is stable, so a line's glyph order holds.
             page.lines.sort_by(|a, b| b.y.total_cmp(&a.y));
+            page.lines = merge_baselines(std::mem::take(&mut page.lines));
         }
         Ok(())
     }
@@ -134,25 +209,33 @@ impl OutputDev for Collector {
             .line
             .as_ref()
             .is_some_and(|l| (l.y - y).abs() <= size.max(1.0) * 0.5);
+        let gap = x - self.last_end;
+        // A wide gap is the next cell of a table; a jump back, text drawn
+        // out of order.
+        let new_run = same_line && (gap > size * RUN_GAP || gap < -size);
         if !same_line {
             self.close_line();
             self.line = Some(Line {
-                text: String::new(),
                 y,
                 size,
+                ..Line::default()
             });
         } else if let Some(line) = self.line.as_mut()
-            && x > self.last_end + size * 0.15
+            && gap > size * 0.15
             && !line.text.ends_with(' ')
             && !char.starts_with(' ')
         {
             line.text.push(' ');
+            if let Some(run) = line.runs.last_mut() {
+                run.text.push(' ');
+            }
         }
+        let end = x + width * size;
         if let Some(line) = self.line.as_mut() {
-            line.text.push_str(char);
+            line.push_glyph(char, x, end, new_run);
             line.size = line.size.max(size);
         }
-        self.last_end = x + width * size;
+        self.last_end = end;
         Ok(())
     }
 
@@ -169,8 +252,8 @@ impl OutputDev for Collector {
     }
 }
 
-/// Pages of lines to blocks: running lines out, headings by font size,
-/// paragraphs by line spacing.
+/// Pages of lines to blocks: running lines out, tables by their columns,
+/// headings by font size, paragraphs by line spacing.
 pub fn rebuild(mut pages: Vec<PageLines>) -> Draft {
     remove_running_lines(&mut pages);
     let body = body_size(&pages);
@@ -179,7 +262,17 @@ pub fn rebuild(mut pages: Vec<PageLines>) -> Draft {
     let mut builder = Builder::default();
     for page in &pages {
         let mut previous_y: Option<f64> = None;
-        for line in &page.lines {
+        for piece in table::pieces(&page.lines, body) {
+            let line = match piece {
+                table::Piece::Table(rows) => {
+                    builder.add_table(rows, page.number, previous_y.is_none());
+                    // No longer the page's top; the line after a table starts
+                    // a block of its own whatever its spacing.
+                    previous_y = Some(f64::NEG_INFINITY);
+                    continue;
+                }
+                table::Piece::Line(line) => line,
+            };
             let level = heading_sizes
                 .iter()
                 .position(|&s| (line.size - s).abs() < 0.25)
@@ -203,7 +296,7 @@ pub fn rebuild(mut pages: Vec<PageLines>) -> Draft {
 /// The lines that repeat at the top or bottom of the pages (a running header
 /// or footer: the same words, any page number in them allowed to differ, at
 /// the same height on the page), and lines there that are only a page
-/// number, are removed.
+/// number set apart from the text, are removed.
 pub fn remove_running_lines(pages: &mut [PageLines]) {
     const EDGE: usize = 2;
     let mut counts: HashMap<(String, i64), usize> = HashMap::new();
@@ -223,13 +316,28 @@ pub fn remove_running_lines(pages: &mut [PageLines]) {
     };
     for page in pages.iter_mut() {
         let n = page.lines.len();
-        let mut index = 0;
-        page.lines.retain(|line| {
-            let at_edge = index < EDGE || index + EDGE >= n;
-            index += 1;
-            !(at_edge && (is_page_number(&line.text) || repeated(line)))
-        });
+        let running: Vec<bool> = (0..n)
+            .map(|i| {
+                let line = &page.lines[i];
+                let at_edge = i < EDGE || i + EDGE >= n;
+                let numbered = is_page_number(&line.text) && set_apart(&page.lines, i);
+                at_edge && (numbered || repeated(line))
+            })
+            .collect();
+        let mut running = running.into_iter();
+        page.lines.retain(|_| !running.next().unwrap_or(false));
     }
+}
+
+/// A page number sits in the margin, more than two lines' space from the
+/// lines either side of it; a number that close is the text's own, such as
+/// a year wrapped alone in a table cell at the foot of a page. (A number a
+/// running header sits close to repeats, and goes with the header.)
+fn set_apart(lines: &[Line], i: usize) -> bool {
+    let line = &lines[i];
+    let far = |other: &Line| (other.y - line.y).abs() > line.size.max(other.size) * 2.0;
+    let above = i.checked_sub(1).and_then(|j| lines.get(j));
+    above.is_none_or(far) && lines.get(i + 1).is_none_or(far)
 }
 
 fn edge_lines(page: &PageLines, edge: usize) -> impl Iterator<Item = &Line> {
@@ -326,6 +434,9 @@ fn usual_gap(pages: &[PageLines], body: f64) -> f64 {
 struct Builder {
     draft: Draft,
     open: Option<(BlockKind, String, u32)>,
+    /// The last table, its rows and first page, held open in case it goes
+    /// on at the top of the next page.
+    table: Option<(Vec<Vec<String>>, u32)>,
 }
 
 impl Builder {
@@ -366,6 +477,22 @@ impl Builder {
         self.open = Some((kind, text.to_string(), page));
     }
 
+    /// A table; one at the top of a page with as many columns as the table
+    /// that ended the page before is the rest of it, and the header a
+    /// publisher repeats on each page is dropped.
+    fn add_table(&mut self, rows: Vec<Vec<String>>, page: u32, page_top: bool) {
+        if let Some((open, _)) = self.table.as_mut()
+            && page_top
+            && open.first().map(Vec::len) == rows.first().map(Vec::len)
+        {
+            let repeats_header = open.first() == rows.first();
+            open.extend(rows.into_iter().skip(usize::from(repeats_header)));
+            return;
+        }
+        self.close();
+        self.table = Some((rows, page));
+    }
+
     /// Adds a line to the open block: a word broken by a hyphen at the end
     /// of a line is rejoined; a page break inside it is kept as a form feed.
     fn join(&mut self, text: &str, new_page: bool) {
@@ -388,6 +515,9 @@ impl Builder {
     fn close(&mut self) {
         if let Some((kind, text, page)) = self.open.take() {
             self.draft.push(kind, &text, Some(page));
+        }
+        if let Some((rows, page)) = self.table.take() {
+            self.draft.push_table(&rows, Some(page));
         }
     }
 
@@ -426,11 +556,40 @@ mod tests {
     use super::*;
 
     fn line(text: &str, y: f64, size: f64) -> Line {
+        let run = Run {
+            text: text.into(),
+            x: 60.0,
+            end: 60.0 + size * 0.5 * text.chars().count() as f64,
+        };
         Line {
             text: text.into(),
             y,
             size,
+            runs: vec![run],
         }
+    }
+
+    /// A 9-point line of runs, each given as (x, text).
+    fn cells(y: f64, runs: &[(f64, &str)]) -> Line {
+        let mut built = Line {
+            y,
+            size: 9.0,
+            ..Line::default()
+        };
+        for &(x, text) in runs {
+            let end = x + 4.5 * text.chars().count() as f64;
+            built.absorb(Line {
+                text: text.into(),
+                y,
+                size: 9.0,
+                runs: vec![Run {
+                    text: text.into(),
+                    x,
+                    end,
+                }],
+            });
+        }
+        built
     }
 
     fn page(number: u32, lines: Vec<Line>) -> PageLines {
@@ -537,6 +696,82 @@ mod tests {
                 ),
                 (BlockKind::Paragraph, "New point.", Some(2)),
             ]
+        );
+    }
+
+    #[test]
+    fn cells_drawn_one_after_another_make_one_line_in_order() {
+        let drawn = vec![
+            cells(700.0, &[(66.0, "1"), (100.0, "Revise it")]),
+            cells(700.4, &[(260.0, "Head of")]),
+            cells(689.0, &[(260.0, "Service")]),
+        ];
+        let lines = merge_baselines(drawn);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].text, "1 Revise it Head of");
+        assert_eq!(lines[0].runs.len(), 3);
+    }
+
+    #[test]
+    fn a_table_over_a_page_break_is_one_table_without_the_repeated_header() {
+        let header = [(66.0, "No."), (100.0, "Recommendation"), (260.0, "Owner")];
+        let pages = vec![
+            page(
+                1,
+                vec![
+                    line("8. Recommendations", 720.0, 15.0),
+                    cells(690.0, &header),
+                    cells(
+                        673.0,
+                        &[(66.0, "1"), (100.0, "Revise it."), (260.0, "Head")],
+                    ),
+                ],
+            ),
+            page(
+                2,
+                vec![
+                    cells(800.0, &header),
+                    cells(
+                        783.0,
+                        &[(66.0, "2"), (100.0, "Audit it."), (260.0, "Nurse")],
+                    ),
+                    line("After the table.", 760.0, 9.0),
+                ],
+            ),
+        ];
+        let draft = rebuild(pages);
+        assert_eq!(
+            texts(&draft),
+            vec![
+                (BlockKind::Heading(1), "8. Recommendations", Some(1)),
+                (
+                    BlockKind::Table,
+                    "| No. | Recommendation | Owner |\n|---|---|---|\n| 1 | Revise it. | Head |\n| 2 | Audit it. | Nurse |",
+                    Some(1)
+                ),
+                (BlockKind::Paragraph, "After the table.", Some(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_number_in_the_text_at_the_foot_of_a_page_stays() {
+        let pages = vec![page(
+            1,
+            vec![
+                line("Audit twenty discussions by March", 120.0, 9.0),
+                line("2026", 109.0, 9.0),
+                line("12", 40.0, 9.0),
+            ],
+        )];
+        let draft = rebuild(pages);
+        assert_eq!(
+            texts(&draft),
+            vec![(
+                BlockKind::Paragraph,
+                "Audit twenty discussions by March 2026",
+                Some(1)
+            )]
         );
     }
 
