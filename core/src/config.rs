@@ -130,6 +130,11 @@ pub struct IsolationConfig {
     pub memory_mb: u64,
     /// CPU seconds a plugin may use per review (RLIMIT_CPU); 0 for no limit.
     pub cpu_seconds: u64,
+    /// Worker processes per plugin at most; 0 for one per scoring thread.
+    /// One is the default: on two cores it held half the memory of one per
+    /// thread and was faster too (docs/isolation.md); a scoring thread waits
+    /// while another uses the plugin's worker.
+    pub workers_per_plugin: usize,
 }
 
 impl Default for IsolationConfig {
@@ -139,6 +144,7 @@ impl Default for IsolationConfig {
             max_failures: 3,
             memory_mb: 4096,
             cpu_seconds: 120,
+            workers_per_plugin: 1,
         }
     }
 }

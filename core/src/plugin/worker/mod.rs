@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The hidden subcommand that turns `lessons` into a worker.
@@ -39,7 +39,8 @@ pub struct WorkerSettings {
     pub memory_bytes: Option<u64>,
     /// CPU seconds allowed per review (RLIMIT_CPU).
     pub cpu_seconds: Option<u64>,
-    /// Workers per plugin at most: one per thread scoring reviews.
+    /// Workers per plugin at most (one per thread scoring reviews unless
+    /// `[isolation] workers_per_plugin` says fewer).
     pub max_workers: usize,
 }
 
@@ -286,7 +287,11 @@ impl Opened {
             settings: self.settings,
             create,
             summary,
-            idle: Mutex::new(vec![self.worker]),
+            workers: Mutex::new(Workers {
+                idle: vec![self.worker],
+                alive: 1,
+            }),
+            returned: Condvar::new(),
             failures_in_a_row: AtomicU32::new(0),
             disabled: OnceLock::new(),
         })
@@ -329,9 +334,18 @@ pub struct Pool {
     settings: WorkerSettings,
     create: Create,
     summary: PluginSummary,
-    idle: Mutex<Vec<Worker>>,
+    workers: Mutex<Workers>,
+    /// Signalled when a worker is given back or lost.
+    returned: Condvar,
     failures_in_a_row: AtomicU32,
     disabled: OnceLock<String>,
+}
+
+/// A plugin's worker processes: those waiting for a review, and how many
+/// are alive in all (waiting or scoring).
+struct Workers {
+    idle: Vec<Worker>,
+    alive: usize,
 }
 
 impl Pool {
@@ -366,12 +380,7 @@ impl Pool {
         if let Some(reason) = self.disabled() {
             return Err(ScoreError::new("disabled", reason.to_string()));
         }
-        let taken = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let outcome = match taken {
-            Some(worker) => Ok(worker),
-            None => self.replacement(),
-        }
-        .and_then(|mut worker| {
+        let outcome = self.take().and_then(|mut worker| {
             let reply = worker.exchange(self.settings.timeout, |out| {
                 protocol::send_score(out, document)
             })?;
@@ -417,15 +426,44 @@ impl Pool {
         }
     }
 
-    fn give_back(&self, worker: Worker) {
-        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() < self.settings.max_workers.max(1) {
-            idle.push(worker);
+    /// An idle worker, a new one while fewer than the most are alive, or
+    /// else the next one given back. A new worker that fails to start is
+    /// counted lost by `failed`, as every failure is.
+    fn take(&self) -> Result<Worker, Failure> {
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(worker) = workers.idle.pop() {
+                return Ok(worker);
+            }
+            if workers.alive < self.settings.max_workers.max(1) {
+                workers.alive += 1;
+                drop(workers);
+                return self.replacement();
+            }
+            workers = self
+                .returned
+                .wait(workers)
+                .unwrap_or_else(|p| p.into_inner());
         }
+    }
+
+    fn give_back(&self, worker: Worker) {
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        workers.idle.push(worker);
+        self.returned.notify_one();
+    }
+
+    /// A worker stopped (crashed, timed out or never started): another may
+    /// be started in its place.
+    fn lost(&self) {
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        workers.alive = workers.alive.saturating_sub(1);
+        self.returned.notify_one();
     }
 
     /// Counts a failure, disabling the plugin when there are too many in a row.
     fn failed(&self, failure: Failure) -> ScoreError {
+        self.lost();
         let error = failure.into_score_error();
         let count = self.failures_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
         if count >= self.settings.max_failures.max(1) {
@@ -447,7 +485,10 @@ impl WorkerSettings {
             max_failures: config.max_failures,
             memory_bytes: (config.memory_mb > 0).then(|| config.memory_mb * 1024 * 1024),
             cpu_seconds: (config.cpu_seconds > 0).then_some(config.cpu_seconds),
-            max_workers: rayon::current_num_threads(),
+            max_workers: match config.workers_per_plugin {
+                0 => rayon::current_num_threads(),
+                n => n,
+            },
         }
     }
 }
