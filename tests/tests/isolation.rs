@@ -503,3 +503,53 @@ fn the_memory_and_cpu_limits_stop_a_greedy_plugin_and_a_spinning_one() {
         "the CPU limit, not the deadline, stopped it: {spin:?}"
     );
 }
+
+#[test]
+fn one_worker_per_plugin_or_one_per_thread_gives_the_same_scores_through_crashes() {
+    let crashing = artifacts()
+        .fixture("fx_segfault_every_second")
+        .to_string_lossy()
+        .into_owned();
+    let reviews = some_reviews(8);
+    let batch = |workers: &str| {
+        let config = config_file(
+            &format!("workers-{workers}"),
+            &format!("[isolation]\nmax_failures = 100\nworkers_per_plugin = {workers}\n"),
+        );
+        let mut args = vec!["--config", config.to_str().unwrap(), "--plugins", &crashing];
+        args.extend(["score", "--format", "json"]);
+        args.extend(reviews.iter().map(String::as_str));
+        let output = run(&args);
+        assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+        json_of(&output)
+    };
+    // Which reviews the fixture crashes on depends on how its workers share
+    // them, so only the bundled functions' scores are compared.
+    let functions = |batch: &Value| -> BTreeMap<String, BTreeMap<String, f64>> {
+        batch["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(lessons_tests::review_scores)
+            .map(|(id, mut scores)| {
+                scores.retain(|metric, _| FUNCTIONS.contains(&metric.as_str()));
+                (id, scores)
+            })
+            .collect()
+    };
+    let mut in_process_args = vec!["score", "--in-process", "--format", "json"];
+    in_process_args.extend(reviews.iter().map(String::as_str));
+    let in_process = functions(&json_of(&run(&in_process_args)));
+    for workers in ["1", "0"] {
+        let batch = batch(workers);
+        let crashes = errors_of(&batch, "fixture_fx_segfault_every_second");
+        assert!(
+            !crashes.is_empty() && crashes.len() < reviews.len(),
+            "with workers_per_plugin = {workers} the fixture crashes on some reviews and a new worker scores the rest: {crashes:?}"
+        );
+        let scores = functions(&batch);
+        assert_eq!(scores.len(), reviews.len());
+        assert!(scores.values().all(|s| s.len() == FUNCTIONS.len()));
+        assert_eq!(scores, in_process, "workers_per_plugin = {workers}");
+    }
+}
