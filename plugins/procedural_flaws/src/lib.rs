@@ -57,7 +57,7 @@ impl Diagnosis {
             2.0 + 0.4 * (self.explained.min(2) as f64 / 2.0)
                 + 0.2 * (self.flaws.saturating_sub(1).min(2) as f64 / 2.0)
         };
-        let share = self.specific_recommendations as f64 / self.recommendations.max(1) as f64;
+        let share = self.specific_share();
         if level >= 3.0 && self.specific_recommendations >= 2 && share >= 0.5 {
             level = 3.5 + 0.5 * share;
         } else {
@@ -66,10 +66,16 @@ impl Diagnosis {
         level.min(4.0)
     }
 
+    /// The share of recommendations that are specific (an owner, and a date
+    /// or a measure).
+    fn specific_share(&self) -> f64 {
+        self.specific_recommendations as f64 / self.recommendations.max(1) as f64
+    }
+
     /// Several owned, timed procedural changes: the diagnosis is in the
     /// remedies even where the analysis names few departures.
     fn remedied(&self, level: f64) -> f64 {
-        let share = self.specific_recommendations as f64 / self.recommendations.max(1) as f64;
+        let share = self.specific_share();
         if self.specific_recommendations > SPECIFIC_AS_DIAGNOSIS && share >= 0.5 {
             return level.max(3.0 + 0.5 * share);
         }
