@@ -32,15 +32,25 @@ impl Reading {
     }
 }
 
+/// A pattern with ASCII word boundaries and word characters. A Unicode `\b`
+/// makes the regex engine leave its lazy DFA for a much slower NFA on any
+/// non-ASCII text (a curly apostrophe in "children’s" is enough), and every
+/// plugin reads every recommendation (issue 8's profile).
+fn ascii(pattern: &str) -> Regex {
+    let pattern = pattern
+        .replace(r"\b", r"(?-u:\b)")
+        .replace(r"\w", r"(?-u:\w)");
+    Regex::new(&pattern).expect("a valid recommendation pattern")
+}
+
 static OWNER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:owner|lead|responsible|accountable)\s*:|",
         r"\b(?:the\s+)?(?:board|partnership|director|head|chief|lead|manager|trust|icb|integrated care board|",
         r"constabulary|police|council|local authority|children'?s (?:social care|services)|designated (?:nurse|doctor|safeguarding lead)|",
         r"named (?:nurse|gp|doctor)|service manager|team manager|principal social worker|commissioner|school|academy|practice|hospital|mash|",
         r"safeguarding (?:partnership|children partnership|board)|housing|department|authority|panel|group|service)s?\b[^.;:]{0,60}?\b(?:will|should|must|is to|are to|to)\b"
     ))
-    .unwrap()
 });
 
 /// An owner named as the recommendation's label: "**Chief nurse, City
@@ -49,24 +59,22 @@ static OWNER: LazyLock<Regex> = LazyLock::new(|| {
 /// modal verb ("Practitioners across the partnership should note:" is not
 /// an owner).
 static OWNER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)^[\s*_#>|-]*(?:(?:recommendation\s*)?(?:\d+|[a-z]|[ivx]+)[.):]?\s+)?",
         r"(?P<label>[^:\n]{2,90}):"
     ))
-    .unwrap()
 });
 
 static OWNER_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:board|partnership|director|head|chief|lead|manager|trust|icb|integrated care board|constabulary|police|council|",
         r"local authority|children'?s (?:social care|services)|designated|named|commissioners?|school|academy|practice|hospitals?|mash|",
         r"housing|department|authority|panel|provider|nurse|officer|team|unit|service|ambulance|probation|college)\b"
     ))
-    .unwrap()
 });
 
 static MODAL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:should|must|will|shall|need|needs|ought)\b").unwrap());
+    LazyLock::new(|| ascii(r"(?i)\b(?:should|must|will|shall|need|needs|ought)\b"));
 
 fn owner_label(text: &str) -> bool {
     let Some(label) = OWNER_LABEL.captures(text).and_then(|c| c.name("label")) else {
@@ -94,58 +102,54 @@ fn is_proper_name(words: &[&str]) -> bool {
 }
 
 static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:amend\w*|revis\w*|requir\w*|add\w*|chang\w*|introduc\w*|replac\w*|redesign\w*|includ\w*|",
         r"extend\w*|remov\w*|restor\w*|merg\w*|so that)\b"
     ))
-    .unwrap()
 });
 
 static ARTEFACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:form|protocol|policy|procedure|record|system|template|threshold|display|framework|field|prompt|checklist|",
         r"rota|contract|pathway|agreement|specification|criteria|tool|letter|notification|screen|register|inbox|referral route|",
         r"assessment|workflow|interface|portal|code|standard operating procedure)s?\b"
     ))
-    .unwrap()
 });
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:by|before|within|no later than|timescale\s*:|deadline\s*:|target date\s*:|due\s*:)\s*",
         r"(?:the end of\s+)?(?:\d|one|two|three|four|five|six|nine|twelve|eighteen|january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|winter|the next|end)|",
         r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+20\d\d\b|\b20\d\d-\d\d"
     ))
-    .unwrap()
 });
 
 static MEASURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:measure[ds]?|success (?:will|would) be|evidenced? by|audit(?:ed|s)?|report(?:ed|s)? (?:back )?to the|",
         r"percentage|proportion|\d+\s?%|per cent|baseline|target of|indicator|monitor(?:ed|ing)? (?:through|by|via)|re-audit|dip sample)\b"
     ))
-    .unwrap()
 });
 
 static WEAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:training|train|raise awareness|awareness|remind(?:ed|er)?|refresh(?:ed|er)?|briefing|brief|disseminat\w*|",
         r"circulat\w*|guidance|memo|newsletter|learning event|seminar|consider(?:ing)?|reflect on|be mindful|encourage\w*|promote)\b"
     ))
-    .unwrap()
 });
 
 static STRONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    ascii(concat!(
         r"(?i)\b(?:mandatory field|cannot (?:be )?(?:closed|proceed|progress|submitted)|will not (?:allow|permit)|automatic(?:ally)?|",
         r"system change|redesign\w*|standardis\w*|single (?:form|template|record|point)|forcing|hard stop|alert (?:is|will be) (?:triggered|generated)|",
         r"reconfigur\w*|change (?:to|in) the (?:system|software|form|template)|checklist|caseload (?:cap|limit)|staffing|workload)\b"
     ))
-    .unwrap()
 });
 
 static EXHORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:all (?:agencies|partners|professionals|practitioners|staff)|every (?:agency|professional|practitioner)|must (?:always|ensure|never)|ensure that)\b").unwrap()
+    ascii(
+        r"(?i)\b(?:all (?:agencies|partners|professionals|practitioners|staff)|every (?:agency|professional|practitioner)|must (?:always|ensure|never)|ensure that)\b",
+    )
 });
 
 /// Reads one recommendation's text.
@@ -162,14 +166,12 @@ pub fn read(text: &str) -> Reading {
 }
 
 static OWNER_COLUMN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:owner|lead|responsib|accountab|who)").unwrap());
+    LazyLock::new(|| ascii(r"(?i)\b(?:owner|lead|responsib|accountab|who)"));
 static DATE_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:by|when|date|due|deadline|timescale|target date|by when|completion)")
-        .unwrap()
+    ascii(r"(?i)^\s*(?:by|when|date|due|deadline|timescale|target date|by when|completion)")
 });
-static MEASURE_COLUMN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:measure|success|evidence|outcome|indicator|assurance)").unwrap()
-});
+static MEASURE_COLUMN: LazyLock<Regex> =
+    LazyLock::new(|| ascii(r"(?i)\b(?:measure|success|evidence|outcome|indicator|assurance)"));
 
 /// Reads one recommendation item, which may be a whole table of them: each
 /// row of a markdown table is read as one recommendation, and a filled cell
