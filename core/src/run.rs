@@ -10,7 +10,7 @@ use crate::batch::{
 use crate::config::{Config, RecurrenceRule};
 use crate::discover;
 use crate::ingest;
-use crate::plugin::worker::{Pool, WorkerSettings};
+use crate::plugin::worker::{Outgoing, Pool, WorkerSettings};
 use crate::plugin::{self, Instance, LoadError, Origin, Plugin, PluginSummary, Runner, trust};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -500,13 +500,43 @@ fn score_document(
     let outcomes = plugins
         .instances
         .iter()
-        .map(|(runner, weight)| PluginOutcome {
+        .zip(score_with_each(document, &plugins.instances))
+        .map(|((runner, weight), result)| PluginOutcome {
             plugin: &runner.summary().name,
             weight: *weight,
-            result: runner.score(document),
+            result,
         })
         .collect();
     aggregate::review(document, outcomes, config)
+}
+
+/// Every plugin's result for `document`, in the plugins' order. Isolated
+/// plugins are taken in whatever order their workers are free: a thread
+/// scores with any plugin whose worker is idle before it waits for a busy
+/// one, so that two threads do not queue for the same worker while another
+/// plugin's worker sits idle (with one worker per plugin, the default).
+fn score_with_each(
+    document: &crate::document::Document,
+    instances: &[(Runner, f64)],
+) -> Vec<Result<plugin::validate::Validated, plugin::ScoreError>> {
+    let outgoing = Outgoing::new(document);
+    let mut results: Vec<Option<_>> = instances.iter().map(|_| None).collect();
+    let mut waiting: Vec<usize> = (0..instances.len()).collect();
+    while let Some(&first) = waiting.first() {
+        let before = waiting.len();
+        waiting.retain(|&i| match instances[i].0.try_score(&outgoing) {
+            Some(result) => {
+                results[i] = Some(result);
+                false
+            }
+            None => true,
+        });
+        if waiting.len() == before {
+            results[first] = Some(instances[first].0.score_outgoing(&outgoing));
+            waiting.remove(0);
+        }
+    }
+    results.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::instance::{Instance, ScoreError};
 use super::load::PluginSummary;
 use super::validate::Validated;
-use super::worker::Pool;
+use super::worker::{Outgoing, Pool};
 use crate::document::Document;
 
 /// One plugin of a run.
@@ -33,9 +33,24 @@ impl Runner {
 
     /// Scores one document; the result is validated either way.
     pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
+        self.score_outgoing(&Outgoing::new(document))
+    }
+
+    /// Scores one document as [`Runner::score`] does, unless that would wait
+    /// for a busy worker: then `None`, at once. In this process it never waits.
+    pub fn try_score(&self, outgoing: &Outgoing<'_>) -> Option<Result<Validated, ScoreError>> {
         match self {
-            Runner::InProcess { instance, .. } => instance.score(document),
-            Runner::Isolated(pool) => pool.score(document),
+            Runner::InProcess { instance, .. } => Some(instance.score(outgoing.document)),
+            Runner::Isolated(pool) => pool.try_score(outgoing),
+        }
+    }
+
+    /// Scores one document as [`Runner::score`] does, sharing its encoding
+    /// for workers with the other plugins of the run.
+    pub fn score_outgoing(&self, outgoing: &Outgoing<'_>) -> Result<Validated, ScoreError> {
+        match self {
+            Runner::InProcess { instance, .. } => instance.score(outgoing.document),
+            Runner::Isolated(pool) => pool.score(outgoing),
         }
     }
 

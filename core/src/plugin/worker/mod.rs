@@ -94,8 +94,12 @@ impl Worker {
         let mut child = command
             .spawn()
             .map_err(|e| Failure::Crash(format!("cannot start a worker: {e}")))?;
-        let requests = child.stdin.take().map(BufWriter::new);
+        let requests = child.stdin.take().map(|stdin| {
+            widen_pipe(&stdin);
+            BufWriter::new(stdin)
+        });
         let stdout = child.stdout.take().expect("piped stdout");
+        widen_pipe(&stdout);
         let (send, replies) = mpsc::channel();
         std::thread::spawn(move || {
             let mut input = BufReader::new(stdout);
@@ -192,6 +196,25 @@ impl Drop for Worker {
 }
 
 /// The exit of a worker, in words.
+/// The pipe size asked for: a review's document is a few hundred KB, and
+/// through the default 64 KiB pipe the host and the worker take turns, a
+/// wake-up each, until the whole frame is across. 1 MiB is Linux's default
+/// ceiling for an unprivileged process.
+#[cfg(target_os = "linux")]
+const PIPE_BYTES: libc::c_int = 1 << 20;
+
+/// Enlarges a pipe to [`PIPE_BYTES`]. Best effort: where the system refuses,
+/// the pipe keeps its size and only costs more wake-ups.
+fn widen_pipe(pipe: &impl std::os::fd::AsRawFd) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: F_SETPIPE_SZ only resizes the pipe behind a descriptor we own.
+    unsafe {
+        libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
+}
+
 fn describe_exit(status: ExitStatus) -> String {
     if let Some(signal) = status.signal() {
         let name = match signal {
@@ -348,6 +371,49 @@ struct Workers {
     alive: usize,
 }
 
+/// What a scoring thread that wants a worker may do now.
+enum Turn {
+    /// Use this idle worker.
+    Idle(Worker),
+    /// Start a new one: fewer than the most are alive (counted already).
+    Start,
+    /// Wait: every worker is busy.
+    Busy,
+}
+
+impl Turn {
+    fn of(workers: &mut Workers, max_workers: usize) -> Turn {
+        if let Some(worker) = workers.idle.pop() {
+            return Turn::Idle(worker);
+        }
+        if workers.alive >= max_workers.max(1) {
+            return Turn::Busy;
+        }
+        workers.alive += 1;
+        Turn::Start
+    }
+}
+
+/// A document on its way to workers: encoded once, when the first worker
+/// needs it, however many plugins' workers it then goes to.
+pub struct Outgoing<'a> {
+    pub document: &'a Document,
+    encoded: OnceLock<Vec<u8>>,
+}
+
+impl<'a> Outgoing<'a> {
+    pub fn new(document: &'a Document) -> Outgoing<'a> {
+        Outgoing {
+            document,
+            encoded: OnceLock::new(),
+        }
+    }
+
+    fn encoded(&self) -> &[u8] {
+        self.encoded.get_or_init(|| codec::encode(self.document))
+    }
+}
+
 impl Pool {
     /// Loads the library at `path` in a first worker, which checks it as the
     /// host would and says what it is, or why it cannot be used.
@@ -375,14 +441,35 @@ impl Pool {
         self.disabled.get().map(String::as_str)
     }
 
-    /// Scores one document in a worker and validates the result in the host.
-    pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
+    /// Scores one document in a worker and validates the result in the host,
+    /// waiting for a worker if all are busy.
+    pub fn score(&self, document: &Outgoing<'_>) -> Result<Validated, ScoreError> {
         if let Some(reason) = self.disabled() {
             return Err(ScoreError::new("disabled", reason.to_string()));
         }
-        let outcome = self.take().and_then(|mut worker| {
+        let taken = self.take();
+        self.score_in(taken, document)
+    }
+
+    /// Scores one document as [`Pool::score`] does, or returns `None` at once
+    /// if that would mean waiting for a busy worker: the scoring thread can
+    /// use another plugin's idle worker meanwhile.
+    pub fn try_score(&self, document: &Outgoing<'_>) -> Option<Result<Validated, ScoreError>> {
+        if let Some(reason) = self.disabled() {
+            return Some(Err(ScoreError::new("disabled", reason.to_string())));
+        }
+        let taken = self.try_take()?;
+        Some(self.score_in(taken, document))
+    }
+
+    fn score_in(
+        &self,
+        taken: Result<Worker, Failure>,
+        outgoing: &Outgoing<'_>,
+    ) -> Result<Validated, ScoreError> {
+        let outcome = taken.and_then(|mut worker| {
             let reply = worker.exchange(self.settings.timeout, |out| {
-                protocol::send_score(out, document)
+                protocol::send_score(out, outgoing.encoded())
             })?;
             Ok((worker, reply))
         });
@@ -390,7 +477,7 @@ impl Pool {
             Ok((worker, Reply::Scored(raw))) => {
                 self.failures_in_a_row.store(0, Ordering::Relaxed);
                 self.give_back(worker);
-                instance::interpret(raw, &self.summary.metrics, document)
+                instance::interpret(raw, &self.summary.metrics, outgoing.document)
             }
             Ok(_) => Err(self.failed(Failure::Crash(
                 "the worker answered out of turn and was stopped".into(),
@@ -432,18 +519,31 @@ impl Pool {
     fn take(&self) -> Result<Worker, Failure> {
         let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
         loop {
-            if let Some(worker) = workers.idle.pop() {
-                return Ok(worker);
+            match Turn::of(&mut workers, self.settings.max_workers) {
+                Turn::Idle(worker) => return Ok(worker),
+                Turn::Start => {
+                    drop(workers);
+                    return self.replacement();
+                }
+                Turn::Busy => {
+                    workers = self
+                        .returned
+                        .wait(workers)
+                        .unwrap_or_else(|p| p.into_inner())
+                }
             }
-            if workers.alive < self.settings.max_workers.max(1) {
-                workers.alive += 1;
-                drop(workers);
-                return self.replacement();
-            }
-            workers = self
-                .returned
-                .wait(workers)
-                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// As [`Pool::take`], but `None` where that would wait.
+    fn try_take(&self) -> Option<Result<Worker, Failure>> {
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        let turn = Turn::of(&mut workers, self.settings.max_workers);
+        drop(workers);
+        match turn {
+            Turn::Idle(worker) => Some(Ok(worker)),
+            Turn::Start => Some(self.replacement()),
+            Turn::Busy => None,
         }
     }
 

@@ -116,9 +116,10 @@ pub fn send_create(out: &mut dyn Write, create: &Create) -> io::Result<()> {
     write_frame(out, TAG_CREATE, &serde_json::to_vec(create)?)
 }
 
-/// Host side: asks the worker to score one document.
-pub fn send_score(out: &mut dyn Write, document: &Document) -> io::Result<()> {
-    write_frame(out, TAG_SCORE, &codec::encode(document))
+/// Host side: asks the worker to score one document, encoded by
+/// [`codec::encode`].
+pub fn send_score(out: &mut dyn Write, encoded: &[u8]) -> io::Result<()> {
+    write_frame(out, TAG_SCORE, encoded)
 }
 
 /// Worker side: the next request, or `None` when the host has finished.
