@@ -252,9 +252,20 @@ fn is_contents_list(run: &[usize], roles: &[LineRole]) -> bool {
 /// open [`LIST_MARKER`]. Most lines open with a capital and are text: this
 /// test spares them the regex, whose captures cost most of role_of's time.
 fn may_be_list_marker(line: &str) -> bool {
-    line.chars().next().is_some_and(|c| {
-        matches!(c, '-' | '*' | '•' | '‣' | '◦' | '▪' | '(' | 'a'..='z' | 'R') || c.is_numeric()
-    })
+    match line.chars().next() {
+        Some(c) if c.is_numeric() => may_be_numbered_marker(line),
+        Some(c) => matches!(c, '-' | '*' | '•' | '‣' | '◦' | '▪' | '(' | 'a'..='z' | 'R'),
+        None => false,
+    }
+}
+
+/// Whether a line opening with a digit can open [`LIST_MARKER`]'s only
+/// alternative that does, `(\d{1,3})[.)]\s+`: the digits, a stop or bracket,
+/// then a space. Most numbered lines are paragraphs numbered "4.12 The
+/// health visitor ...", which cannot, and this spares them the regex.
+fn may_be_numbered_marker(line: &str) -> bool {
+    let mut after = line.trim_start_matches(char::is_numeric).chars();
+    matches!(after.next(), Some('.' | ')')) && after.next().is_some_and(char::is_whitespace)
 }
 
 fn markdown_level(line: &str) -> Option<u32> {
