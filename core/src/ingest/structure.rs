@@ -11,6 +11,7 @@ use crate::document::Structure;
 use lessons_plugin::abi::{self, Item, Page, Paragraph, Section, Sentence, Span};
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 /// A line of the text with its byte range (without the newline).
@@ -374,112 +375,129 @@ fn is_byline(line: &str) -> bool {
         && ["with", "by", "to", "for", "on", "in", "at"].contains(&second.as_str())
 }
 
+/// The words reviews use for each kind of section, the kinds in the order
+/// they are tried: a heading is of the first kind any of whose words it holds.
+const SECTION_WORDS: &[(u32, &[&str])] = &[
+    (
+        abi::SECTION_RECOMMENDATIONS,
+        &[
+            "recommendation",
+            "action plan",
+            "actions for",
+            "improvement action",
+        ],
+    ),
+    (
+        abi::SECTION_CHRONOLOGY,
+        &[
+            "chronolog",
+            "timeline",
+            "summary of involvement",
+            "agency involvement",
+            "history of involvement",
+            "narrative",
+            "key events",
+            "summary of events",
+            "sequence of events",
+            "case history",
+            "what happened",
+            "factual",
+            "the facts",
+            "professional involvement",
+            "involvement of agencies",
+        ],
+    ),
+    (
+        abi::SECTION_METHODOLOGY,
+        &[
+            "methodolog",
+            "method",
+            "approach",
+            "review process",
+            "the process",
+            "how the review",
+            "conduct of the review",
+        ],
+    ),
+    (
+        abi::SECTION_TERMS_OF_REFERENCE,
+        &[
+            "terms of reference",
+            "scope",
+            "purpose of",
+            "remit",
+            "key lines of enquiry",
+            "questions",
+        ],
+    ),
+    (
+        abi::SECTION_ANALYSIS,
+        &[
+            "analysis",
+            "practice episode",
+            "discussion",
+            "appraisal",
+            "evaluation",
+            "contributory",
+            "why did",
+            "understanding",
+            "assessment of practice",
+            "commentary",
+            "reflection",
+        ],
+    ),
+    (
+        abi::SECTION_FINDINGS,
+        &[
+            "finding",
+            "key issues",
+            "themes",
+            "issues identified",
+            "what the review found",
+        ],
+    ),
+    (
+        abi::SECTION_LEARNING,
+        &["learning", "lessons", "what we learned", "implications"],
+    ),
+    (
+        abi::SECTION_CONCLUSION,
+        &["conclusion", "concluding", "closing", "final remarks"],
+    ),
+    (
+        abi::SECTION_BACKGROUND,
+        &[
+            "background",
+            "family",
+            "genogram",
+            "the child",
+            "about ",
+            "circumstances",
+        ],
+    ),
+];
+
+/// Every word of [`SECTION_WORDS`] in one automaton, with the index of each
+/// word's kind: a heading is searched once, not once for each of seventy
+/// words (reviews have hundreds of headings, and each used to cost thousands
+/// of instructions).
+static SECTION_WORD_SEARCH: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (words, kinds): (Vec<&str>, Vec<usize>) = SECTION_WORDS
+        .iter()
+        .enumerate()
+        .flat_map(|(kind, (_, words))| words.iter().map(move |w| (*w, kind)))
+        .unzip();
+    (AhoCorasick::new(words).unwrap(), kinds)
+});
+
 /// The kind of section a heading names, by the words reviews use for it.
 pub fn section_kind_of_heading(heading: &str) -> u32 {
-    let h = heading.to_lowercase();
-    const KINDS: &[(u32, &[&str])] = &[
-        (
-            abi::SECTION_RECOMMENDATIONS,
-            &[
-                "recommendation",
-                "action plan",
-                "actions for",
-                "improvement action",
-            ],
-        ),
-        (
-            abi::SECTION_CHRONOLOGY,
-            &[
-                "chronolog",
-                "timeline",
-                "summary of involvement",
-                "agency involvement",
-                "history of involvement",
-                "narrative",
-                "key events",
-                "summary of events",
-                "sequence of events",
-                "case history",
-                "what happened",
-                "factual",
-                "the facts",
-                "professional involvement",
-                "involvement of agencies",
-            ],
-        ),
-        (
-            abi::SECTION_METHODOLOGY,
-            &[
-                "methodolog",
-                "method",
-                "approach",
-                "review process",
-                "the process",
-                "how the review",
-                "conduct of the review",
-            ],
-        ),
-        (
-            abi::SECTION_TERMS_OF_REFERENCE,
-            &[
-                "terms of reference",
-                "scope",
-                "purpose of",
-                "remit",
-                "key lines of enquiry",
-                "questions",
-            ],
-        ),
-        (
-            abi::SECTION_ANALYSIS,
-            &[
-                "analysis",
-                "practice episode",
-                "discussion",
-                "appraisal",
-                "evaluation",
-                "contributory",
-                "why did",
-                "understanding",
-                "assessment of practice",
-                "commentary",
-                "reflection",
-            ],
-        ),
-        (
-            abi::SECTION_FINDINGS,
-            &[
-                "finding",
-                "key issues",
-                "themes",
-                "issues identified",
-                "what the review found",
-            ],
-        ),
-        (
-            abi::SECTION_LEARNING,
-            &["learning", "lessons", "what we learned", "implications"],
-        ),
-        (
-            abi::SECTION_CONCLUSION,
-            &["conclusion", "concluding", "closing", "final remarks"],
-        ),
-        (
-            abi::SECTION_BACKGROUND,
-            &[
-                "background",
-                "family",
-                "genogram",
-                "the child",
-                "about ",
-                "circumstances",
-            ],
-        ),
-    ];
-    KINDS
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| h.contains(w)))
-        .map_or(abi::SECTION_OTHER, |(kind, _)| *kind)
+    let (search, kind_of_word) = &*SECTION_WORD_SEARCH;
+    search
+        .find_overlapping_iter(&heading.to_lowercase())
+        .map(|m| kind_of_word[m.pattern().as_usize()])
+        .min()
+        .map_or(abi::SECTION_OTHER, |kind| SECTION_WORDS[kind].0)
 }
 
 fn build_sections(text: &str, lines: &[Line<'_>], roles: &[LineRole]) -> Vec<Section> {
