@@ -334,12 +334,14 @@ fn numbered_parts(line: &str) -> Option<(&str, &str)> {
 }
 
 fn starts_like_sentence(title: &str) -> bool {
-    let first = title.split_whitespace().next().unwrap_or("").to_lowercase();
+    let first = title.split_whitespace().next().unwrap_or("");
     const OPENERS: &[&str] = &[
         "the", "a", "an", "all", "each", "every", "that", "this", "there", "it", "ensure",
         "review", "develop", "provide", "agencies", "partners", "when", "where", "if",
     ];
-    OPENERS.contains(&first.as_str()) && title.split_whitespace().count() > 6
+    // No character outside ASCII lowercases to one of these words, so an
+    // ASCII comparison decides without a lowercased copy.
+    OPENERS.iter().any(|o| o.eq_ignore_ascii_case(first)) && title.split_whitespace().count() > 6
 }
 
 fn is_capitals_heading(line: &str) -> bool {
@@ -917,12 +919,19 @@ fn find_recommendations(
     found
 }
 
+/// Whether a paragraph opens "Recommendation" (in any case) and a number,
+/// within its first 20 characters. No character outside ASCII lowercases to
+/// a letter of "recommendation", a space or a digit, so ASCII comparisons
+/// decide it without the lowercased copy every paragraph used to cost.
 fn opens_recommendation(body: &str) -> bool {
-    let lower: String = body.chars().take(20).collect::<String>().to_lowercase();
-    lower.starts_with("recommendation")
-        && lower["recommendation".len()..]
-            .trim_start()
-            .starts_with(|c: char| c.is_ascii_digit())
+    const WORD: &str = "recommendation";
+    body.get(..WORD.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(WORD))
+        && body[WORD.len()..]
+            .chars()
+            .take(20 - WORD.len())
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_ascii_digit())
 }
 
 fn flag_recommendations(mut sentences: Vec<Sentence>, recommendations: &[Item]) -> Vec<Sentence> {
