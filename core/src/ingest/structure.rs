@@ -196,19 +196,21 @@ fn demote_contents_lists(
     let mut run: Vec<usize> = Vec::new();
     let mut runs: Vec<Vec<usize>> = Vec::new();
     for i in 0..lines.len() {
-        match roles[i] {
-            LineRole::Blank => continue,
+        if roles[i] == LineRole::Blank {
+            continue;
+        }
+        // Tested once a line: it runs the numbered-heading tests again.
+        if !numbered(i) {
+            runs.push(std::mem::take(&mut run));
+        } else if run
+            .last()
+            .is_some_and(|&j| leading_number(lines[i].text) < leading_number(lines[j].text))
+        {
             // Numbering that starts again ends the contents: "9.
             // Recommendations" then "1. INTRODUCTION" is the first real heading.
-            _ if numbered(i)
-                && run.last().is_some_and(|&j| {
-                    leading_number(lines[i].text) < leading_number(lines[j].text)
-                }) =>
-            {
-                runs.push(std::mem::replace(&mut run, vec![i]));
-            }
-            _ if numbered(i) => run.push(i),
-            _ => runs.push(std::mem::take(&mut run)),
+            runs.push(std::mem::replace(&mut run, vec![i]));
+        } else {
+            run.push(i);
         }
     }
     runs.push(run);
