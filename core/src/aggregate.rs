@@ -113,10 +113,6 @@ fn locate(
     e: &lessons_plugin::Evidence,
 ) -> EvidenceRecord {
     let start = e.start as usize;
-    let text: String = document.text[start..e.end as usize]
-        .chars()
-        .take(MAX_CITED_CHARS)
-        .collect();
     EvidenceRecord {
         metric: e.metric.clone(),
         plugin: plugin.to_string(),
@@ -127,11 +123,33 @@ fn locate(
         page: document.page_of(start),
         section: document.section_heading_of(start).to_string(),
         section_kind: document.section_kind_of(start).to_string(),
-        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+        text: squeeze_spaces(cited(&document.text[start..e.end as usize])),
         note: e.note.clone(),
         rule: e.rule.clone(),
         weight: e.weight,
     }
+}
+
+/// The start of a passage that is kept in the output: its first
+/// [`MAX_CITED_CHARS`] characters, borrowed rather than copied.
+fn cited(passage: &str) -> &str {
+    passage
+        .char_indices()
+        .nth(MAX_CITED_CHARS)
+        .map_or(passage, |(cut, _)| &passage[..cut])
+}
+
+/// The words of `text` with one space between each two, built in one
+/// string (not a vector of words joined), as for every piece of evidence.
+fn squeeze_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn round2(x: f64) -> f64 {

@@ -70,12 +70,15 @@ impl Document {
         }
     }
 
-    /// The page number holding a byte offset, for paged sources.
+    /// The page number holding a byte offset, for paged sources. Pages are
+    /// in order and do not overlap: a binary search, as for sections, not a
+    /// scan of every page for each piece of evidence.
     pub fn page_of(&self, offset: usize) -> Option<u32> {
-        self.structure
-            .pages
-            .iter()
-            .find(|p| (p.span.start as usize) <= offset && offset < p.span.end as usize)
+        let pages = &self.structure.pages;
+        let i = pages.partition_point(|p| (p.span.end as usize) <= offset);
+        pages
+            .get(i)
+            .filter(|p| (p.span.start as usize) <= offset)
             .map(|p| p.number)
     }
 

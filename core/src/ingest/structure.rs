@@ -11,6 +11,7 @@ use crate::document::Structure;
 use lessons_plugin::abi::{self, Item, Page, Paragraph, Section, Sentence, Span};
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 /// A line of the text with its byte range (without the newline).
@@ -195,19 +196,21 @@ fn demote_contents_lists(
     let mut run: Vec<usize> = Vec::new();
     let mut runs: Vec<Vec<usize>> = Vec::new();
     for i in 0..lines.len() {
-        match roles[i] {
-            LineRole::Blank => continue,
+        if roles[i] == LineRole::Blank {
+            continue;
+        }
+        // Tested once a line: it runs the numbered-heading tests again.
+        if !numbered(i) {
+            runs.push(std::mem::take(&mut run));
+        } else if run
+            .last()
+            .is_some_and(|&j| leading_number(lines[i].text) < leading_number(lines[j].text))
+        {
             // Numbering that starts again ends the contents: "9.
             // Recommendations" then "1. INTRODUCTION" is the first real heading.
-            _ if numbered(i)
-                && run.last().is_some_and(|&j| {
-                    leading_number(lines[i].text) < leading_number(lines[j].text)
-                }) =>
-            {
-                runs.push(std::mem::replace(&mut run, vec![i]));
-            }
-            _ if numbered(i) => run.push(i),
-            _ => runs.push(std::mem::take(&mut run)),
+            runs.push(std::mem::replace(&mut run, vec![i]));
+        } else {
+            run.push(i);
         }
     }
     runs.push(run);
@@ -252,9 +255,20 @@ fn is_contents_list(run: &[usize], roles: &[LineRole]) -> bool {
 /// open [`LIST_MARKER`]. Most lines open with a capital and are text: this
 /// test spares them the regex, whose captures cost most of role_of's time.
 fn may_be_list_marker(line: &str) -> bool {
-    line.chars().next().is_some_and(|c| {
-        matches!(c, '-' | '*' | '•' | '‣' | '◦' | '▪' | '(' | 'a'..='z' | 'R') || c.is_numeric()
-    })
+    match line.chars().next() {
+        Some(c) if c.is_numeric() => may_be_numbered_marker(line),
+        Some(c) => matches!(c, '-' | '*' | '•' | '‣' | '◦' | '▪' | '(' | 'a'..='z' | 'R'),
+        None => false,
+    }
+}
+
+/// Whether a line opening with a digit can open [`LIST_MARKER`]'s only
+/// alternative that does, `(\d{1,3})[.)]\s+`: the digits, a stop or bracket,
+/// then a space. Most numbered lines are paragraphs numbered "4.12 The
+/// health visitor ...", which cannot, and this spares them the regex.
+fn may_be_numbered_marker(line: &str) -> bool {
+    let mut after = line.trim_start_matches(char::is_numeric).chars();
+    matches!(after.next(), Some('.' | ')')) && after.next().is_some_and(char::is_whitespace)
 }
 
 fn markdown_level(line: &str) -> Option<u32> {
@@ -266,17 +280,18 @@ fn markdown_level(line: &str) -> Option<u32> {
 }
 
 /// `3. Analysis`, `4.2 The strategy discussion`: short, no closing full stop.
+///
+/// NUMBERED_HEADING decides whether the line is one, but only after the
+/// tests on its title: where a match must put the number and the title is
+/// plain from the line, and most numbered lines are paragraphs that the
+/// title tests reject at once. The regex runs without captures, whose
+/// search cost more than the rest of role_of.
 fn numbered_heading_level(line: &str) -> Option<u32> {
-    // What NUMBERED_HEADING can open with, before paying for its captures.
-    let opens = line.starts_with(|c: char| c.is_numeric())
-        || ["section", "part", "chapter"]
-            .iter()
-            .any(|w| line.starts_with(w));
-    if !opens {
+    let (number, title) = numbered_parts(line)?;
+    let title = title.trim();
+    if title.chars().nth(MAX_NUMBERED_TITLE_CHARS).is_some() {
         return None;
     }
-    let caps = NUMBERED_HEADING.captures(line)?;
-    let title = caps[2].trim();
     let words = title.split_whitespace().count();
     if words > 12 || title.ends_with(['.', ',', ';']) {
         return None;
@@ -289,16 +304,46 @@ fn numbered_heading_level(line: &str) -> Option<u32> {
     if starts_like_sentence(title) && section_kind_of_heading(title) == abi::SECTION_OTHER {
         return None;
     }
-    Some(caps[1].split('.').count() as u32)
+    if !NUMBERED_HEADING.is_match(line) {
+        return None;
+    }
+    Some(number.split('.').count() as u32)
+}
+
+/// The most characters NUMBERED_HEADING takes as a title: `\S.{0,90}`.
+const MAX_NUMBERED_TITLE_CHARS: usize = 91;
+
+/// The number and the title NUMBERED_HEADING captures from `line` if it
+/// matches: after the keyword and its space, the number is the run of digits
+/// and full stops (less a final stop), and the title is what follows the
+/// space after it. None if there is no number. Where the regex does not
+/// match, the parts mean nothing.
+fn numbered_parts(line: &str) -> Option<(&str, &str)> {
+    let rest = ["section", "part", "chapter"]
+        .iter()
+        .find_map(|w| line.strip_prefix(w))
+        .map_or(line, str::trim_start);
+    // The number's digits are `\d`, Unicode decimal digits: all numeric.
+    let end = rest
+        .find(|c: char| !(c.is_numeric() || c == '.'))
+        .unwrap_or(rest.len());
+    if end == 0 {
+        return None;
+    }
+    let number = &rest[..end];
+    let number = number.strip_suffix('.').unwrap_or(number);
+    Some((number, rest[end..].trim_start()))
 }
 
 fn starts_like_sentence(title: &str) -> bool {
-    let first = title.split_whitespace().next().unwrap_or("").to_lowercase();
+    let first = title.split_whitespace().next().unwrap_or("");
     const OPENERS: &[&str] = &[
         "the", "a", "an", "all", "each", "every", "that", "this", "there", "it", "ensure",
         "review", "develop", "provide", "agencies", "partners", "when", "where", "if",
     ];
-    OPENERS.contains(&first.as_str()) && title.split_whitespace().count() > 6
+    // No character outside ASCII lowercases to one of these words, so an
+    // ASCII comparison decides without a lowercased copy.
+    OPENERS.iter().any(|o| o.eq_ignore_ascii_case(first)) && title.split_whitespace().count() > 6
 }
 
 fn is_capitals_heading(line: &str) -> bool {
@@ -311,10 +356,13 @@ fn is_capitals_heading(line: &str) -> bool {
 }
 
 /// A short, unpunctuated plain line that names a known kind of section.
+/// The cheap end tests come first, and the words are counted no further than
+/// the ninth: most lines reaching here are whole paragraphs, and counting
+/// every word of each was most of role_of's time.
 fn is_named_heading(line: &str) -> bool {
-    line.split_whitespace().count() <= 8
-        && !line.ends_with(['.', ',', ';', ':'])
+    !line.ends_with(['.', ',', ';', ':'])
         && line.chars().next().is_some_and(char::is_uppercase)
+        && line.split_whitespace().nth(8).is_none()
         && !is_byline(line)
         && section_kind_of_heading(line) != abi::SECTION_OTHER
 }
@@ -331,112 +379,129 @@ fn is_byline(line: &str) -> bool {
         && ["with", "by", "to", "for", "on", "in", "at"].contains(&second.as_str())
 }
 
+/// The words reviews use for each kind of section, the kinds in the order
+/// they are tried: a heading is of the first kind any of whose words it holds.
+const SECTION_WORDS: &[(u32, &[&str])] = &[
+    (
+        abi::SECTION_RECOMMENDATIONS,
+        &[
+            "recommendation",
+            "action plan",
+            "actions for",
+            "improvement action",
+        ],
+    ),
+    (
+        abi::SECTION_CHRONOLOGY,
+        &[
+            "chronolog",
+            "timeline",
+            "summary of involvement",
+            "agency involvement",
+            "history of involvement",
+            "narrative",
+            "key events",
+            "summary of events",
+            "sequence of events",
+            "case history",
+            "what happened",
+            "factual",
+            "the facts",
+            "professional involvement",
+            "involvement of agencies",
+        ],
+    ),
+    (
+        abi::SECTION_METHODOLOGY,
+        &[
+            "methodolog",
+            "method",
+            "approach",
+            "review process",
+            "the process",
+            "how the review",
+            "conduct of the review",
+        ],
+    ),
+    (
+        abi::SECTION_TERMS_OF_REFERENCE,
+        &[
+            "terms of reference",
+            "scope",
+            "purpose of",
+            "remit",
+            "key lines of enquiry",
+            "questions",
+        ],
+    ),
+    (
+        abi::SECTION_ANALYSIS,
+        &[
+            "analysis",
+            "practice episode",
+            "discussion",
+            "appraisal",
+            "evaluation",
+            "contributory",
+            "why did",
+            "understanding",
+            "assessment of practice",
+            "commentary",
+            "reflection",
+        ],
+    ),
+    (
+        abi::SECTION_FINDINGS,
+        &[
+            "finding",
+            "key issues",
+            "themes",
+            "issues identified",
+            "what the review found",
+        ],
+    ),
+    (
+        abi::SECTION_LEARNING,
+        &["learning", "lessons", "what we learned", "implications"],
+    ),
+    (
+        abi::SECTION_CONCLUSION,
+        &["conclusion", "concluding", "closing", "final remarks"],
+    ),
+    (
+        abi::SECTION_BACKGROUND,
+        &[
+            "background",
+            "family",
+            "genogram",
+            "the child",
+            "about ",
+            "circumstances",
+        ],
+    ),
+];
+
+/// Every word of [`SECTION_WORDS`] in one automaton, with the index of each
+/// word's kind: a heading is searched once, not once for each of seventy
+/// words (reviews have hundreds of headings, and each used to cost thousands
+/// of instructions).
+static SECTION_WORD_SEARCH: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (words, kinds): (Vec<&str>, Vec<usize>) = SECTION_WORDS
+        .iter()
+        .enumerate()
+        .flat_map(|(kind, (_, words))| words.iter().map(move |w| (*w, kind)))
+        .unzip();
+    (AhoCorasick::new(words).unwrap(), kinds)
+});
+
 /// The kind of section a heading names, by the words reviews use for it.
 pub fn section_kind_of_heading(heading: &str) -> u32 {
-    let h = heading.to_lowercase();
-    const KINDS: &[(u32, &[&str])] = &[
-        (
-            abi::SECTION_RECOMMENDATIONS,
-            &[
-                "recommendation",
-                "action plan",
-                "actions for",
-                "improvement action",
-            ],
-        ),
-        (
-            abi::SECTION_CHRONOLOGY,
-            &[
-                "chronolog",
-                "timeline",
-                "summary of involvement",
-                "agency involvement",
-                "history of involvement",
-                "narrative",
-                "key events",
-                "summary of events",
-                "sequence of events",
-                "case history",
-                "what happened",
-                "factual",
-                "the facts",
-                "professional involvement",
-                "involvement of agencies",
-            ],
-        ),
-        (
-            abi::SECTION_METHODOLOGY,
-            &[
-                "methodolog",
-                "method",
-                "approach",
-                "review process",
-                "the process",
-                "how the review",
-                "conduct of the review",
-            ],
-        ),
-        (
-            abi::SECTION_TERMS_OF_REFERENCE,
-            &[
-                "terms of reference",
-                "scope",
-                "purpose of",
-                "remit",
-                "key lines of enquiry",
-                "questions",
-            ],
-        ),
-        (
-            abi::SECTION_ANALYSIS,
-            &[
-                "analysis",
-                "practice episode",
-                "discussion",
-                "appraisal",
-                "evaluation",
-                "contributory",
-                "why did",
-                "understanding",
-                "assessment of practice",
-                "commentary",
-                "reflection",
-            ],
-        ),
-        (
-            abi::SECTION_FINDINGS,
-            &[
-                "finding",
-                "key issues",
-                "themes",
-                "issues identified",
-                "what the review found",
-            ],
-        ),
-        (
-            abi::SECTION_LEARNING,
-            &["learning", "lessons", "what we learned", "implications"],
-        ),
-        (
-            abi::SECTION_CONCLUSION,
-            &["conclusion", "concluding", "closing", "final remarks"],
-        ),
-        (
-            abi::SECTION_BACKGROUND,
-            &[
-                "background",
-                "family",
-                "genogram",
-                "the child",
-                "about ",
-                "circumstances",
-            ],
-        ),
-    ];
-    KINDS
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| h.contains(w)))
-        .map_or(abi::SECTION_OTHER, |(kind, _)| *kind)
+    let (search, kind_of_word) = &*SECTION_WORD_SEARCH;
+    search
+        .find_overlapping_iter(&heading.to_lowercase())
+        .map(|m| kind_of_word[m.pattern().as_usize()])
+        .min()
+        .map_or(abi::SECTION_OTHER, |kind| SECTION_WORDS[kind].0)
 }
 
 fn build_sections(text: &str, lines: &[Line<'_>], roles: &[LineRole]) -> Vec<Section> {
@@ -856,12 +921,19 @@ fn find_recommendations(
     found
 }
 
+/// Whether a paragraph opens "Recommendation" (in any case) and a number,
+/// within its first 20 characters. No character outside ASCII lowercases to
+/// a letter of "recommendation", a space or a digit, so ASCII comparisons
+/// decide it without the lowercased copy every paragraph used to cost.
 fn opens_recommendation(body: &str) -> bool {
-    let lower: String = body.chars().take(20).collect::<String>().to_lowercase();
-    lower.starts_with("recommendation")
-        && lower["recommendation".len()..]
-            .trim_start()
-            .starts_with(|c: char| c.is_ascii_digit())
+    const WORD: &str = "recommendation";
+    body.get(..WORD.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(WORD))
+        && body[WORD.len()..]
+            .chars()
+            .take(20 - WORD.len())
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| c.is_ascii_digit())
 }
 
 fn flag_recommendations(mut sentences: Vec<Sentence>, recommendations: &[Item]) -> Vec<Sentence> {
