@@ -51,6 +51,8 @@ pub struct Plugins {
     pub refused: Vec<LoadError>,
     /// Plugins found but switched off in the configuration.
     pub disabled: Vec<PluginSummary>,
+    /// Threads that score reviews; 0 for rayon's global pool (one per core).
+    pub scoring_threads: usize,
 }
 
 impl Plugins {
@@ -245,6 +247,7 @@ fn prepare_in_process(config: &Config, sources: &PluginSources) -> Plugins {
         instances,
         refused,
         disabled,
+        scoring_threads: 0,
     }
 }
 
@@ -279,11 +282,28 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
             Err(e) => refused.push(e),
         }
     }
+    let scoring_threads = isolated_scoring_threads(workers, instances.len());
     Plugins {
         instances,
         refused,
         disabled,
+        scoring_threads,
     }
+}
+
+/// Scoring threads for isolated plugins. With fewer workers per plugin than
+/// cores (one, the default), one thread per worker that may run at once: a
+/// thread waiting on a worker uses no core, and with one thread per core the
+/// workers sat idle while their threads read, analysed and aggregated
+/// reviews (on two cores, 200 reviews took 5.1 s with two threads, 4.0 s
+/// with six and 3.4 s in-process, for the same CPU time). More threads than
+/// workers could only wait. With a worker per thread, one thread per core.
+fn isolated_scoring_threads(workers: &WorkerSettings, plugins: usize) -> usize {
+    let cores = rayon::current_num_threads();
+    if workers.max_workers >= cores {
+        return cores;
+    }
+    (workers.max_workers * plugins).max(cores)
 }
 
 /// What a caller may watch of a batch as it runs, called from the scoring
@@ -408,14 +428,20 @@ pub fn score_observed(
             kind: u.kind.into(),
         })
         .collect();
-    let fates: Vec<Fate> = files
-        .par_iter()
-        .map(|path| {
-            let fate = settle(path, plugins, config, observer, retention);
-            observer.settled(path);
-            fate
-        })
-        .collect();
+    let settle_all = || -> Vec<Fate> {
+        files
+            .par_iter()
+            .map(|path| {
+                let fate = settle(path, plugins, config, observer, retention);
+                observer.settled(path);
+                fate
+            })
+            .collect()
+    };
+    let fates = match scoring_pool(plugins.scoring_threads) {
+        Some(pool) => pool.install(settle_all),
+        None => settle_all(),
+    };
     observer.finished();
     let mut reviews = Vec::with_capacity(fates.len());
     let mut already_done = Vec::new();
@@ -440,6 +466,18 @@ pub fn score_observed(
         crate::recurrence::discount(&mut batch, config);
     }
     batch
+}
+
+/// A pool of `threads` scoring threads, or `None` for rayon's global pool
+/// (also where a pool cannot be made: the run goes on with one per core).
+fn scoring_pool(threads: usize) -> Option<rayon::ThreadPool> {
+    if threads == 0 || threads == rayon::current_num_threads() {
+        return None;
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok()
 }
 
 /// One file's fate: already done in a resumed run, scored, or skipped.
