@@ -282,7 +282,11 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
             Err(e) => refused.push(e),
         }
     }
-    let scoring_threads = isolated_scoring_threads(workers, instances.len());
+    let scoring_threads = isolated_scoring_threads(
+        workers.max_workers,
+        instances.len(),
+        rayon::current_num_threads(),
+    );
     Plugins {
         instances,
         refused,
@@ -298,12 +302,11 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
 /// reviews (on two cores, 200 reviews took 5.1 s with two threads, 4.0 s
 /// with six and 3.4 s in-process, for the same CPU time). More threads than
 /// workers could only wait. With a worker per thread, one thread per core.
-fn isolated_scoring_threads(workers: &WorkerSettings, plugins: usize) -> usize {
-    let cores = rayon::current_num_threads();
-    if workers.max_workers >= cores {
+fn isolated_scoring_threads(workers_per_plugin: usize, plugins: usize, cores: usize) -> usize {
+    if workers_per_plugin >= cores {
         return cores;
     }
-    (workers.max_workers * plugins).max(cores)
+    (workers_per_plugin * plugins).max(cores)
 }
 
 /// What a caller may watch of a batch as it runs, called from the scoring
@@ -582,6 +585,18 @@ mod tests {
     use super::*;
     use crate::batch::{EvidenceRecord, ReviewError};
     use std::collections::BTreeMap;
+
+    #[test]
+    fn an_isolated_run_has_a_scoring_thread_per_worker_and_one_per_core_at_least() {
+        assert_eq!(isolated_scoring_threads(1, 7, 2), 7, "the bundled plugins");
+        assert_eq!(isolated_scoring_threads(1, 1, 4), 4);
+        assert_eq!(isolated_scoring_threads(2, 7, 4), 14);
+        assert_eq!(
+            isolated_scoring_threads(2, 7, 2),
+            2,
+            "a worker per thread needs no more threads"
+        );
+    }
 
     fn cited(rule: &str, weight: f64) -> EvidenceRecord {
         EvidenceRecord {

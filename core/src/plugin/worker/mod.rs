@@ -592,3 +592,31 @@ impl WorkerSettings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_starts_workers_up_to_the_most_then_is_told_they_are_busy() {
+        let mut workers = Workers {
+            idle: Vec::new(),
+            alive: 0,
+        };
+        assert!(matches!(Turn::of(&mut workers, 2), Turn::Start));
+        assert!(matches!(Turn::of(&mut workers, 2), Turn::Start));
+        assert_eq!(workers.alive, 2, "each start is counted before it runs");
+        assert!(matches!(Turn::of(&mut workers, 2), Turn::Busy));
+        assert_eq!(workers.alive, 2);
+    }
+
+    #[test]
+    fn no_limit_below_one_worker() {
+        let mut workers = Workers {
+            idle: Vec::new(),
+            alive: 0,
+        };
+        assert!(matches!(Turn::of(&mut workers, 0), Turn::Start));
+        assert!(matches!(Turn::of(&mut workers, 0), Turn::Busy));
+    }
+}
