@@ -3,6 +3,7 @@
 //! (training, memos and new policy are weak; forcing functions and
 //! standardisation strong)?
 
+use crate::lexicon::ascii_word_boundaries;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -37,9 +38,7 @@ impl Reading {
 /// non-ASCII text (a curly apostrophe in "children’s" is enough), and every
 /// plugin reads every recommendation (issue 8's profile).
 fn ascii(pattern: &str) -> Regex {
-    let pattern = pattern
-        .replace(r"\b", r"(?-u:\b)")
-        .replace(r"\w", r"(?-u:\w)");
+    let pattern = ascii_word_boundaries(pattern).replace(r"\w", r"(?-u:\w)");
     Regex::new(&pattern).expect("a valid recommendation pattern")
 }
 

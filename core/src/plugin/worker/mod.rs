@@ -195,7 +195,6 @@ impl Drop for Worker {
     }
 }
 
-/// The exit of a worker, in words.
 /// The pipe size asked for: a review's document is a few hundred KB, and
 /// through the default 64 KiB pipe the host and the worker take turns, a
 /// wake-up each, until the whole frame is across. 1 MiB is Linux's default
@@ -215,6 +214,7 @@ fn widen_pipe(pipe: &impl std::os::fd::AsRawFd) {
     let _ = pipe;
 }
 
+/// The exit of a worker, in words.
 fn describe_exit(status: ExitStatus) -> String {
     if let Some(signal) = status.signal() {
         let name = match signal {
@@ -443,23 +443,23 @@ impl Pool {
 
     /// Scores one document in a worker and validates the result in the host,
     /// waiting for a worker if all are busy.
-    pub fn score(&self, document: &Outgoing<'_>) -> Result<Validated, ScoreError> {
+    pub fn score(&self, outgoing: &Outgoing<'_>) -> Result<Validated, ScoreError> {
         if let Some(reason) = self.disabled() {
             return Err(ScoreError::new("disabled", reason.to_string()));
         }
         let taken = self.take();
-        self.score_in(taken, document)
+        self.score_in(taken, outgoing)
     }
 
     /// Scores one document as [`Pool::score`] does, or returns `None` at once
     /// if that would mean waiting for a busy worker: the scoring thread can
     /// use another plugin's idle worker meanwhile.
-    pub fn try_score(&self, document: &Outgoing<'_>) -> Option<Result<Validated, ScoreError>> {
+    pub fn try_score(&self, outgoing: &Outgoing<'_>) -> Option<Result<Validated, ScoreError>> {
         if let Some(reason) = self.disabled() {
             return Some(Err(ScoreError::new("disabled", reason.to_string())));
         }
         let taken = self.try_take()?;
-        Some(self.score_in(taken, document))
+        Some(self.score_in(taken, outgoing))
     }
 
     fn score_in(
@@ -597,12 +597,16 @@ impl WorkerSettings {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_thread_starts_workers_up_to_the_most_then_is_told_they_are_busy() {
-        let mut workers = Workers {
+    fn none_alive() -> Workers {
+        Workers {
             idle: Vec::new(),
             alive: 0,
-        };
+        }
+    }
+
+    #[test]
+    fn a_thread_starts_workers_up_to_the_most_then_is_told_they_are_busy() {
+        let mut workers = none_alive();
         assert!(matches!(Turn::of(&mut workers, 2), Turn::Start));
         assert!(matches!(Turn::of(&mut workers, 2), Turn::Start));
         assert_eq!(workers.alive, 2, "each start is counted before it runs");
@@ -612,10 +616,7 @@ mod tests {
 
     #[test]
     fn no_limit_below_one_worker() {
-        let mut workers = Workers {
-            idle: Vec::new(),
-            alive: 0,
-        };
+        let mut workers = none_alive();
         assert!(matches!(Turn::of(&mut workers, 0), Turn::Start));
         assert!(matches!(Turn::of(&mut workers, 0), Turn::Busy));
     }
