@@ -10,5 +10,6 @@ pub mod measure;
 pub mod patterns;
 pub mod recommendation;
 pub mod similarity;
+pub mod starts;
 
 pub use lexicon::{Cue, Hit, Lexicon, LexiconError};

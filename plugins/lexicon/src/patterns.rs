@@ -2,16 +2,19 @@
 //!
 //! Each cue is a large case-insensitive alternation of phrases. Searched one
 //! by one, every cue's lazy DFA walks the whole text: about sixty passes per
-//! review across the bundled plugins. A [`PatternSet`] compiles all of a
-//! catalogue's patterns into one multi-pattern regex and walks the text once,
-//! stopping at every position where some pattern starts a match; there it
-//! asks which patterns match, and takes each one's own match. The result is
-//! exactly each pattern's own leftmost-first `find_iter`, because every
-//! position where a pattern can start is visited, in text order.
+//! review across the bundled plugins. A [`PatternSet`] walks the text once,
+//! backwards, with all of a catalogue's patterns in one automaton
+//! ([`Starts`]), which says where each pattern may start a match; at each of
+//! those places, in text order, the pattern's own anchored search says
+//! whether it does and where the match ends. The result is exactly each
+//! pattern's own leftmost-first `find_iter`: every place where a pattern
+//! can start is tried, in order, and a match is skipped only where it would
+//! overlap the pattern's previous one.
 
+use crate::starts::Starts;
 use lessons_plugin::abi::Span;
 use regex_automata::meta::Regex;
-use regex_automata::{Anchored, Input, MatchKind, PatternSet as Matched};
+use regex_automata::{Anchored, Input, MatchKind};
 
 /// An ASCII word boundary. A Unicode `\b` makes the regex engine fall back
 /// from its lazy DFA to a much slower NFA simulation on any non-ASCII text
@@ -23,15 +26,15 @@ pub const WORD_BOUNDARY: &str = r"(?-u:\b)";
 /// than the default to avoid rebuilding states on long reviews.
 const DFA_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Every pattern of a catalogue, compiled three ways.
+/// Every pattern of a catalogue, and where their matches can start.
 #[derive(Clone, Debug)]
 pub struct PatternSet {
     /// Each pattern alone: its anchored match at a start.
     patterns: Vec<Regex>,
-    /// All patterns, leftmost-first: finds the next start of any of them.
-    next_start: Regex,
-    /// All patterns, every match: which of them match at a start.
-    at_start: Regex,
+    /// Where each pattern may start a match, found in one backward pass;
+    /// `None` for patterns it cannot serve (one that matches the empty
+    /// string), which are then searched one by one.
+    starts: Option<Starts>,
 }
 
 impl PatternSet {
@@ -46,54 +49,31 @@ impl PatternSet {
         let compiled = sources
             .iter()
             .enumerate()
-            .map(|(index, source)| {
-                compile(&[source], MatchKind::LeftmostFirst).map_err(|m| (index, m))
-            })
+            .map(|(index, source)| compile(source).map_err(|m| (index, m)))
             .collect::<Result<Vec<_>, _>>()?;
-        let whole = |e: String| (0, e);
         Ok(PatternSet {
             patterns: compiled,
-            next_start: compile(&sources, MatchKind::LeftmostFirst).map_err(whole)?,
-            at_start: compile(&sources, MatchKind::All).map_err(whole)?,
+            starts: Starts::new(&sources, DFA_CACHE_BYTES),
         })
     }
 
     /// Every pattern's matches in `text`, in text order: `result[i]` is what
     /// pattern `i`'s own leftmost-first `find_iter` would give.
     pub fn find_all(&self, text: &str) -> Vec<Vec<Span>> {
-        let mut matches: Vec<Vec<Span>> = vec![Vec::new(); self.patterns.len()];
-        if self.patterns.is_empty() {
-            return matches;
-        }
-        // Where each pattern's last match ended: its own matches never overlap.
-        let mut free_from = vec![0usize; self.patterns.len()];
-        let mut matched = Matched::new(self.patterns.len());
-        let mut from = 0;
-        while let Some(first) = self.next_start.search(&Input::new(text).range(from..)) {
-            let start = first.start();
-            matched.clear();
-            let here = Input::new(text).range(start..).anchored(Anchored::Yes);
-            self.at_start.which_overlapping_matches(&here, &mut matched);
-            for index in matched.iter().map(|p| p.as_usize()) {
-                if start < free_from[index] {
-                    continue;
-                }
-                let end = if index == first.pattern().as_usize() {
-                    Some(first.end())
-                } else {
-                    self.patterns[index].search(&here).map(|m| m.end())
-                };
-                if let Some(end) = end {
-                    matches[index].push(span(start, end));
-                    free_from[index] = end.max(start + 1);
-                }
-            }
-            if start >= text.len() {
-                break;
-            }
-            from = start + 1;
-        }
-        matches
+        let Some(starts) = self
+            .starts
+            .as_ref()
+            .and_then(|starts| starts.find(text, self.patterns.len()))
+        else {
+            return (0..self.patterns.len())
+                .map(|index| self.find_iter(index, text))
+                .collect();
+        };
+        starts
+            .into_iter()
+            .zip(&self.patterns)
+            .map(|(starts, pattern)| matches_from(pattern, text, starts))
+            .collect()
     }
 
     /// The matches of pattern `index` in `text`, searched on its own.
@@ -110,14 +90,33 @@ impl PatternSet {
     }
 }
 
-fn compile<S: AsRef<str>>(sources: &[S], kind: MatchKind) -> Result<Regex, String> {
+/// A pattern's leftmost-first matches, trying only `starts` (in order, a
+/// superset of where its matches start).
+fn matches_from(pattern: &Regex, text: &str, starts: Vec<usize>) -> Vec<Span> {
+    let mut matches = Vec::new();
+    // Where the last match ended: a pattern's own matches never overlap.
+    let mut free_from = 0;
+    for start in starts {
+        if start < free_from {
+            continue;
+        }
+        let here = Input::new(text).range(start..).anchored(Anchored::Yes);
+        if let Some(found) = pattern.search(&here) {
+            matches.push(span(start, found.end()));
+            free_from = found.end().max(start + 1);
+        }
+    }
+    matches
+}
+
+fn compile(source: &str) -> Result<Regex, String> {
     Regex::builder()
         .configure(
             Regex::config()
-                .match_kind(kind)
+                .match_kind(MatchKind::LeftmostFirst)
                 .hybrid_cache_capacity(DFA_CACHE_BYTES),
         )
-        .build_many(sources)
+        .build(source)
         .map_err(|e| e.to_string())
 }
 
@@ -167,6 +166,30 @@ mod tests {
         assert_eq!(texts(text, &all[1]), ["blame", "blameless", "blamed"]);
         assert_eq!(texts(text, &all[2]), ["nurse failed"]);
         assert_eq!(texts(text, &all[3]), ["have", "have", "have"]);
+    }
+
+    #[test]
+    fn a_bounded_gap_matches_only_within_its_bounds() {
+        // The backward pass loosens `{1,2}` to `+`: "The old blue long form"
+        // is a place it may start, which the pattern's own search rules out.
+        let set = set(&[&[r"the\s+(?:\w+\s+){1,2}form"], &[r"form\s+\w{0,4}"]]);
+        let text = "The form. The old blue long form left; the blue form of.";
+        let all = set.find_all(text);
+        assert_eq!(texts(text, &all[0]), ["the blue form"]);
+        assert_eq!(texts(text, &all[1]), ["form left", "form of"]);
+        for (index, found) in all.iter().enumerate() {
+            assert_eq!(found, &set.find_iter(index, text), "pattern {index}");
+        }
+    }
+
+    #[test]
+    fn a_pattern_that_can_match_nothing_is_searched_alone() {
+        let set = set(&[&["x*"], &["blame"]]);
+        assert!(set.starts.is_none());
+        let text = "no blame";
+        let all = set.find_all(text);
+        assert_eq!(texts(text, &all[1]), ["blame"]);
+        assert_eq!(all[0], set.find_iter(0, text));
     }
 
     #[test]
