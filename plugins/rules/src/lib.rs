@@ -164,6 +164,27 @@ export_scorer!(Rules);
 mod tests {
     use super::*;
 
+    /// The one-pass search gives every pattern of the bundled pack exactly
+    /// the matches of its own search, on every sample review.
+    #[test]
+    fn the_packs_one_pass_equals_each_pattern_alone_on_the_samples() {
+        let pack = bundled_pack().unwrap();
+        let reviews = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reviews");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(reviews).unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for (index, found) in pack.patterns.find_all(&text).iter().enumerate() {
+                let alone = pack.patterns.find_iter(index, &text);
+                assert_eq!(found, &alone, "pattern {index} in {}", path.display());
+                checked += found.len();
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
+    }
+
     #[test]
     fn the_bundled_pack_declares_the_four_analysis_metrics_with_their_rules() {
         let metrics = Rules::metrics();
