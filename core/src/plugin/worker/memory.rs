@@ -21,6 +21,8 @@ pub enum MemoryError {
     },
     #[error("{wanted} bytes asked of a region of {reserved}")]
     TooLarge { wanted: usize, reserved: usize },
+    #[error("the shared memory file is empty")]
+    Empty,
 }
 
 impl MemoryError {
@@ -55,16 +57,17 @@ impl Region {
     /// without the host mapping it again.
     pub fn create(reserved: usize) -> Result<Region, MemoryError> {
         let file = memory_file()?;
+        let reader = reopen_read_only(&file)?;
         let base = map(file.as_fd(), reserved, libc::PROT_READ | libc::PROT_WRITE)?;
-        let region = Region {
-            reader: reopen_read_only(&file)?,
+        // Sealed after the host's mapping is made, which stays writable.
+        seal(&file);
+        Ok(Region {
             file,
+            reader,
             base,
             reserved,
             size: AtomicUsize::new(0),
-        };
-        seal(&region.file);
-        Ok(region)
+        })
     }
 
     /// The read-only descriptor workers inherit.
@@ -133,10 +136,7 @@ impl Mapping {
     pub fn of(reader: BorrowedFd<'_>) -> Result<Mapping, MemoryError> {
         let len = file_len(reader)?;
         if len == 0 {
-            return Err(MemoryError::TooLarge {
-                wanted: 1,
-                reserved: 0,
-            });
+            return Err(MemoryError::Empty);
         }
         let base = map(reader, len, libc::PROT_READ)?;
         Ok(Mapping { base, len })
