@@ -135,6 +135,10 @@ pub struct IsolationConfig {
     /// thread and was faster too (docs/isolation.md); a scoring thread waits
     /// while another uses the plugin's worker.
     pub workers_per_plugin: usize,
+    /// The largest document, in MiB, handed to workers through shared
+    /// memory (written once, read in place by every plugin's worker); a
+    /// larger one goes down each worker's pipe. 0 for pipes only.
+    pub shared_memory_mb: u64,
 }
 
 impl Default for IsolationConfig {
@@ -145,6 +149,7 @@ impl Default for IsolationConfig {
             memory_mb: 4096,
             cpu_seconds: 120,
             workers_per_plugin: 1,
+            shared_memory_mb: 64,
         }
     }
 }

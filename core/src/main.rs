@@ -133,6 +133,9 @@ enum Command {
     Worker {
         #[arg(long, value_name = "LIBRARY")]
         plugin: PathBuf,
+        /// Read-only descriptors of the host's shared document slots.
+        #[arg(long, value_name = "FD,...", value_delimiter = ',')]
+        slots: Vec<i32>,
     },
 }
 
@@ -231,7 +234,7 @@ fn main() -> ExitCode {
             format,
             paths,
         } => validate(&cli, labels, *split, metrics, *format, paths),
-        Command::Worker { plugin } => worker(plugin),
+        Command::Worker { plugin, slots } => worker(plugin, slots),
         Command::Check {
             draft,
             fail_on,
@@ -415,8 +418,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// The top-level entry point for `lessons __worker`: a worker process that
 /// serves one plugin to `lessons score` (see `plugin::worker`).
-fn worker(plugin: &Path) -> Result<ExitCode> {
-    serve::serve(plugin)?;
+fn worker(plugin: &Path, slots: &[i32]) -> Result<ExitCode> {
+    serve::serve(plugin, slots)?;
     Ok(ExitCode::SUCCESS)
 }
 

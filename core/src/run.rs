@@ -255,6 +255,14 @@ fn prepare_in_process(config: &Config, sources: &PluginSources) -> Plugins {
 /// checked and created in its first worker.
 fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSettings) -> Plugins {
     let (libraries, mut refused) = plugin_libraries(config, sources);
+    // A shared slot per thread that may score a review at once: no thread
+    // then waits for a slot (the plugins found bound the threads made below).
+    let cores = rayon::current_num_threads();
+    let workers = &workers.sharing(isolated_scoring_threads(
+        workers.max_workers,
+        libraries.len(),
+        cores,
+    ));
     let mut instances: Vec<(Runner, f64)> = Vec::new();
     let mut disabled = Vec::new();
     for path in libraries {
@@ -282,11 +290,7 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
             Err(e) => refused.push(e),
         }
     }
-    let scoring_threads = isolated_scoring_threads(
-        workers.max_workers,
-        instances.len(),
-        rayon::current_num_threads(),
-    );
+    let scoring_threads = isolated_scoring_threads(workers.max_workers, instances.len(), cores);
     Plugins {
         instances,
         refused,

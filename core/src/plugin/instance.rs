@@ -4,7 +4,7 @@
 use super::load::{LoadError, MetricInfo, Plugin, PluginSummary, check_metrics};
 use super::validate::{self, Validated};
 use crate::document::Document;
-use lessons_plugin::abi::{self, Sink, StrRef};
+use lessons_plugin::abi::{self, DocumentView, Sink, StrRef};
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex};
 
@@ -173,7 +173,17 @@ impl Instance {
     /// Calls the plugin's `score` and keeps what it wrote, unchecked. A
     /// worker process sends this back to the host, which interprets it.
     pub fn call(&self, document: &Document) -> RawOutput {
-        let view = document.view();
+        // SAFETY: the view borrows `document`, alive for the whole call.
+        unsafe { self.call_view(&document.view()) }
+    }
+
+    /// Calls the plugin's `score` on a view of a document, wherever its
+    /// arrays lie (a worker's views point into shared memory).
+    ///
+    /// # Safety
+    /// The view's strings and arrays must be valid, and unchanged, for the
+    /// whole call, as those of [`Document::view`] are.
+    pub unsafe fn call_view(&self, view: &DocumentView) -> RawOutput {
         let mut out = Buffer::new(MAX_OUTPUT_BYTES);
         let mut err = Buffer::new(MAX_ERROR_BYTES);
         let status = {
@@ -183,7 +193,7 @@ impl Instance {
                 .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
             // SAFETY: the handle came from `create`; the view and sinks live
             // for the whole call.
-            unsafe { (self.plugin.score)(self.handle, &view, out.sink(), err.sink()) }
+            unsafe { (self.plugin.score)(self.handle, view, out.sink(), err.sink()) }
         };
         RawOutput {
             status,

@@ -4,23 +4,32 @@
 //! A crash or a missed deadline becomes an error for that (review, plugin);
 //! the worker is replaced and the batch goes on. After too many failures in a
 //! row the plugin is disabled for the rest of the run.
+//!
+//! Documents reach workers through shared memory where they can ([`slots`]:
+//! written once, read in place by every plugin's worker), else down each
+//! worker's pipe in the binary encoding of [`codec`].
 
 pub mod codec;
+mod layout;
+mod memory;
 pub mod protocol;
 pub mod serve;
+mod shelf;
+pub mod slots;
 
 use super::instance::{self, ScoreError};
 use super::load::{LoadError, PluginSummary};
 use super::validate::Validated;
 use crate::document::Document;
-use protocol::{Create, Reply};
+use protocol::{Create, InSlot, Reply};
+use slots::{Placed, Slots};
 use std::io::{BufReader, BufWriter};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The hidden subcommand that turns `lessons` into a worker.
@@ -42,6 +51,12 @@ pub struct WorkerSettings {
     /// Workers per plugin at most (one per thread scoring reviews unless
     /// `[isolation] workers_per_plugin` says fewer).
     pub max_workers: usize,
+    /// The largest document sent through shared memory, in bytes; 0 for
+    /// pipes only.
+    pub shared_bytes: usize,
+    /// The shared slots every worker of the run inherits, once made by
+    /// [`WorkerSettings::sharing`].
+    pub slots: Option<Arc<Slots>>,
 }
 
 /// Why a worker gave no answer.
@@ -86,10 +101,22 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
+        let shared = settings
+            .slots
+            .as_ref()
+            .map_or(Vec::new(), |s| s.descriptors());
+        if !shared.is_empty() {
+            let listed: Vec<String> = shared.iter().map(i32::to_string).collect();
+            command.arg("--slots").arg(listed.join(","));
+        }
         let (memory, cpu) = (settings.memory_bytes, settings.cpu_seconds);
-        // SAFETY: the closure only makes async-signal-safe system calls.
+        // SAFETY: the closure only makes async-signal-safe system calls, and
+        // allocates nothing (`shared` was built before the fork).
         unsafe {
-            command.pre_exec(move || apply_limits(memory, cpu));
+            command.pre_exec(move || {
+                inherit(&shared)?;
+                apply_limits(memory, cpu)
+            });
         }
         let mut child = command
             .spawn()
@@ -237,6 +264,19 @@ fn describe_exit(status: ExitStatus) -> String {
         ),
         None => "the worker ended for an unknown reason".into(),
     }
+}
+
+/// Lets the worker inherit the slots' read-only descriptors, between fork
+/// and exec: the host opened them close-on-exec, so that no other program
+/// it runs gets them, and this child's copies alone are kept.
+fn inherit(descriptors: &[std::os::fd::RawFd]) -> std::io::Result<()> {
+    for &fd in descriptors {
+        // SAFETY: fcntl is an async-signal-safe system call on our own table.
+        if unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 /// Sets the worker's resource limits, between fork and exec, and (on Linux)
@@ -394,10 +434,14 @@ impl Turn {
     }
 }
 
-/// A document on its way to workers: encoded once, when the first worker
-/// needs it, however many plugins' workers it then goes to.
+/// A document on its way to workers: written once into a shared slot (or,
+/// failing that, encoded once for the pipes) when the first worker needs
+/// it, however many plugins' workers it then goes to. Its slot is given
+/// back when this is dropped: every exchange with a worker ends in an
+/// answer or a dead worker, so by then none is reading it.
 pub struct Outgoing<'a> {
     pub document: &'a Document,
+    placed: OnceLock<Option<Placed>>,
     encoded: OnceLock<Vec<u8>>,
 }
 
@@ -405,12 +449,42 @@ impl<'a> Outgoing<'a> {
     pub fn new(document: &'a Document) -> Outgoing<'a> {
         Outgoing {
             document,
+            placed: OnceLock::new(),
             encoded: OnceLock::new(),
         }
     }
 
+    /// Whether the document went to workers through a shared slot.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.placed.get(), Some(Some(_)))
+    }
+
+    /// Where the document lies in `slots`, placing it there on first use;
+    /// `None` if it goes down the pipes.
+    fn in_slot(&self, slots: Option<&Arc<Slots>>) -> Option<InSlot> {
+        let slots = slots?;
+        let placed = self.placed.get_or_init(|| slots.place(self.document));
+        placed.as_ref().filter(|p| p.is_in(slots)).map(|p| InSlot {
+            slot: p.slot(),
+            len: p.len(),
+        })
+    }
+
     fn encoded(&self) -> &[u8] {
         self.encoded.get_or_init(|| codec::encode(self.document))
+    }
+
+    /// Sends the document to a worker: where it lies, if it is in the
+    /// worker's slots, else the whole of it.
+    fn send(
+        &self,
+        out: &mut dyn std::io::Write,
+        slots: Option<&Arc<Slots>>,
+    ) -> std::io::Result<()> {
+        match self.in_slot(slots) {
+            Some(place) => protocol::send_score_shared(out, place),
+            None => protocol::send_score(out, self.encoded()),
+        }
     }
 }
 
@@ -468,9 +542,8 @@ impl Pool {
         outgoing: &Outgoing<'_>,
     ) -> Result<Validated, ScoreError> {
         let outcome = taken.and_then(|mut worker| {
-            let reply = worker.exchange(self.settings.timeout, |out| {
-                protocol::send_score(out, outgoing.encoded())
-            })?;
+            let slots = self.settings.slots.as_ref();
+            let reply = worker.exchange(self.settings.timeout, |out| outgoing.send(out, slots))?;
             Ok((worker, reply))
         });
         match outcome {
@@ -589,6 +662,24 @@ impl WorkerSettings {
                 0 => rayon::current_num_threads(),
                 n => n,
             },
+            shared_bytes: usize::try_from(config.shared_memory_mb)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024 * 1024),
+            slots: None,
+        }
+    }
+
+    /// These settings with `count` shared slots for the workers to inherit:
+    /// one per thread that scores reviews at once. Without shared memory
+    /// (switched off, or not on this system) the documents go down the pipes.
+    pub fn sharing(&self, count: usize) -> WorkerSettings {
+        let slots = (self.shared_bytes > 0)
+            .then(|| Slots::new(count, self.shared_bytes).ok())
+            .flatten()
+            .map(Arc::new);
+        WorkerSettings {
+            slots,
+            ..self.clone()
         }
     }
 }

@@ -9,10 +9,11 @@
 //!    a duplicate), so that no plugin code runs that the host did not want;
 //! 3. worker → host: `Hello` (the summary of the created instance) or `Refused`;
 //! 4. host → worker: any number of `Score` (a document, in the binary encoding
-//!    of [`super::codec`]), each answered by `Scored` (the raw output).
+//!    of [`super::codec`]) or `Shared` (where a document lies in a shared
+//!    slot, see [`super::slots`]), each answered by `Scored` (the raw output).
 //!
-//! The control messages are JSON so that fields can be appended; the two
-//! frames sent per document are binary because they carry the bulk.
+//! The control messages are JSON so that fields can be appended; the frames
+//! sent per document are binary because they carry the bulk, or are tiny.
 
 use super::codec::{self, CodecError};
 use crate::document::Document;
@@ -27,6 +28,7 @@ pub const MAX_FRAME_BYTES: usize = 512 * 1024 * 1024;
 
 const TAG_CREATE: u8 = b'C';
 const TAG_SCORE: u8 = b'S';
+const TAG_SHARED: u8 = b'D';
 const TAG_LOADED: u8 = b'L';
 const TAG_HELLO: u8 = b'H';
 const TAG_REFUSED: u8 = b'R';
@@ -47,6 +49,8 @@ pub enum ProtocolError {
     Codec(#[from] CodecError),
     #[error("a scored frame is truncated")]
     Truncated,
+    #[error("a shared document frame is {0} bytes, not 12")]
+    SharedFrame(usize),
 }
 
 /// The first request, once the library is loaded: how to create the instance.
@@ -66,10 +70,20 @@ pub struct Refusal {
     pub message: String,
 }
 
+/// Where the host put a document for workers to read in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InSlot {
+    /// The slot's number: its place in the worker's `--slots` descriptors.
+    pub slot: u32,
+    /// The document's length from the slot's start.
+    pub len: u64,
+}
+
 /// A request the worker reads.
 pub enum Request {
     Create(Create),
     Score(Box<Document>),
+    ScoreShared(InSlot),
 }
 
 /// A reply the host reads.
@@ -122,6 +136,25 @@ pub fn send_score(out: &mut dyn Write, encoded: &[u8]) -> io::Result<()> {
     write_frame(out, TAG_SCORE, encoded)
 }
 
+/// Host side: asks the worker to score the document in a shared slot.
+pub fn send_score_shared(out: &mut dyn Write, place: InSlot) -> io::Result<()> {
+    let mut payload = [0u8; 12];
+    payload[..4].copy_from_slice(&place.slot.to_le_bytes());
+    payload[4..].copy_from_slice(&place.len.to_le_bytes());
+    write_frame(out, TAG_SHARED, &payload)
+}
+
+fn decode_shared(payload: &[u8]) -> Result<InSlot, ProtocolError> {
+    let Ok(bytes) = <[u8; 12]>::try_from(payload) else {
+        return Err(ProtocolError::SharedFrame(payload.len()));
+    };
+    let (slot, len) = bytes.split_at(4);
+    Ok(InSlot {
+        slot: u32::from_le_bytes(slot.try_into().expect("4 bytes")),
+        len: u64::from_le_bytes(len.try_into().expect("8 bytes")),
+    })
+}
+
 /// Worker side: the next request, or `None` when the host has finished.
 pub fn read_request(input: &mut dyn Read) -> Result<Option<Request>, ProtocolError> {
     let Some((tag, payload)) = read_frame(input)? else {
@@ -130,6 +163,7 @@ pub fn read_request(input: &mut dyn Read) -> Result<Option<Request>, ProtocolErr
     match tag {
         TAG_CREATE => Ok(Some(Request::Create(serde_json::from_slice(&payload)?))),
         TAG_SCORE => Ok(Some(Request::Score(Box::new(codec::decode(payload)?)))),
+        TAG_SHARED => Ok(Some(Request::ScoreShared(decode_shared(&payload)?))),
         other => Err(ProtocolError::UnexpectedTag(other)),
     }
 }
@@ -200,6 +234,26 @@ mod tests {
             panic!("a scored reply");
         };
         assert_eq!(back, raw);
+    }
+
+    #[test]
+    fn a_shared_document_frame_survives_the_round_trip_and_must_be_whole() {
+        let place = InSlot {
+            slot: 3,
+            len: 5 << 32,
+        };
+        let mut pipe = Vec::new();
+        send_score_shared(&mut pipe, place).unwrap();
+        let Some(Request::ScoreShared(back)) = read_request(&mut pipe.as_slice()).unwrap() else {
+            panic!("a shared score request");
+        };
+        assert_eq!(back, place);
+        let mut short = Vec::new();
+        write_frame(&mut short, TAG_SHARED, &[0; 11]).unwrap();
+        assert!(matches!(
+            read_request(&mut short.as_slice()),
+            Err(ProtocolError::SharedFrame(11))
+        ));
     }
 
     #[test]

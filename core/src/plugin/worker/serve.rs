@@ -3,11 +3,14 @@
 //! until the host closes the pipe. Whatever the plugin does to this process
 //! (abort, segfault, exit, hang) the host sees as a dead or silent worker.
 
-use super::protocol::{self, ProtocolError, Refusal, Reply, Request};
+use super::layout::{self, LayoutError};
+use super::protocol::{self, InSlot, ProtocolError, Refusal, Reply, Request};
+use super::shelf::{Shelf, ShelfError};
+use crate::plugin::instance::RawOutput;
 use crate::plugin::{self, Instance};
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter};
-use std::os::fd::FromRawFd;
+use std::os::fd::{FromRawFd, RawFd};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,13 +23,19 @@ pub enum ServeError {
     Protocol(#[from] ProtocolError),
     #[error("cannot answer the host: {0}")]
     Reply(#[from] io::Error),
+    #[error("cannot read a shared slot: {0}")]
+    Shelf(#[from] ShelfError),
+    #[error("the host's shared document is malformed: {0}")]
+    Layout(#[from] LayoutError),
 }
 
-/// Serves one plugin over standard input and output.
-pub fn serve(plugin_path: &Path) -> Result<(), ServeError> {
+/// Serves one plugin over standard input and output, reading documents the
+/// host shares from the slots behind `slots` (descriptors it passed).
+pub fn serve(plugin_path: &Path, slots: &[RawFd]) -> Result<(), ServeError> {
     // Before any plugin code runs: whatever the plugin prints must not land
     // in the protocol, so the protocol moves off fd 1 and fd 1 becomes stderr.
     let protocol_out = take_stdout().map_err(ServeError::Pipe)?;
+    let mut shelf = Shelf::adopt(slots)?;
     let mut replies = BufWriter::new(protocol_out);
     let mut requests = BufReader::new(io::stdin().lock());
     let plugin = match plugin::load(plugin_path) {
@@ -42,17 +51,40 @@ pub fn serve(plugin_path: &Path) -> Result<(), ServeError> {
         Err(e) => return refuse(&mut replies, &e),
     };
     protocol::send_reply(&mut replies, &Reply::Hello(instance.summary()))?;
-    while let Some(request) = protocol::read_request(&mut requests)? {
-        let Request::Score(document) = request else {
-            continue;
-        };
+    let allow = || {
         if let Some(seconds) = create.cpu_seconds {
             allow_cpu_seconds(seconds);
         }
-        let raw = instance.call(&document);
+    };
+    while let Some(request) = protocol::read_request(&mut requests)? {
+        let raw = match request {
+            Request::Create(_) => continue,
+            Request::Score(document) => {
+                allow();
+                instance.call(&document)
+            }
+            Request::ScoreShared(place) => {
+                allow();
+                score_in_place(&instance, &mut shelf, place)?
+            }
+        };
         protocol::send_reply(&mut replies, &Reply::Scored(raw))?;
     }
     Ok(())
+}
+
+/// Scores the document in a shared slot where it lies: the plugin's view
+/// points into the read-only mapping, once every extent has been checked.
+fn score_in_place(
+    instance: &Instance,
+    shelf: &mut Shelf,
+    place: InSlot,
+) -> Result<RawOutput, ServeError> {
+    let view = layout::view(shelf.read(place.slot, place.len)?)?;
+    // SAFETY: the view borrows the slot's mapping, which lives in `shelf`
+    // until after the call, and the host does not write the slot until this
+    // worker has answered (or been killed).
+    Ok(unsafe { instance.call_view(&view.document) })
 }
 
 fn refuse(replies: &mut dyn std::io::Write, e: &plugin::LoadError) -> Result<(), ServeError> {
