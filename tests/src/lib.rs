@@ -191,3 +191,20 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("scratch folder");
     dir
 }
+
+/// A `lessons.toml` with `text` in a fresh scratch folder for `test`.
+pub fn config_file(test: &str, text: &str) -> PathBuf {
+    let path = scratch(test).join("lessons.toml");
+    std::fs::write(&path, text).expect("config file");
+    path
+}
+
+/// A batch's reviews (its JSON output), by review id.
+pub fn reviews_by_id(batch: &serde_json::Value) -> BTreeMap<String, serde_json::Value> {
+    batch["reviews"]
+        .as_array()
+        .expect("a reviews array")
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r.clone()))
+        .collect()
+}

@@ -2,12 +2,15 @@
 //! the bundled ones, worker and in-process runs compared, a run killed with
 //! SIGKILL and resumed, pinned hashes, refused permissions, provenance.
 
-use lessons_tests::{artifacts, lessons_with_two_threads, scratch, stderr, workspace_root};
+use lessons_tests::{
+    artifacts, config_file, lessons_with_two_threads, reviews_by_id, scratch, stderr,
+    workspace_root,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -55,22 +58,6 @@ fn some_reviews(n: usize) -> Vec<String> {
         .collect()
 }
 
-fn config_file(test: &str, text: &str) -> PathBuf {
-    let path = scratch(test).join("lessons.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn by_id(batch: &Value) -> BTreeMap<String, Value> {
-    batch["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["id"].as_str().unwrap().to_string(), r.clone()))
-        .collect()
-}
-
-/// The errors one plugin left on each review, by review id.
 fn errors_of(batch: &Value, plugin: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for review in batch["reviews"].as_array().unwrap() {
@@ -129,7 +116,7 @@ fn bad_plugins_beside_the_bundled_ones_leave_every_good_score_unchanged() {
         stderr(&mixed)
     );
     let (good, mixed) = (json_of(&good), json_of(&mixed));
-    let (good_reviews, mixed_reviews) = (by_id(&good), by_id(&mixed));
+    let (good_reviews, mixed_reviews) = (reviews_by_id(&good), reviews_by_id(&mixed));
     assert_eq!(
         good_reviews.keys().collect::<Vec<_>>(),
         mixed_reviews.keys().collect::<Vec<_>>(),
@@ -256,7 +243,7 @@ fn worker_and_in_process_runs_give_identical_results() {
     assert_eq!(isolated.status.code(), Some(3), "{}", stderr(&isolated));
     assert_eq!(in_process.status.code(), Some(3), "{}", stderr(&in_process));
     let (isolated, in_process) = (json_of(&isolated), json_of(&in_process));
-    let (a, b) = (by_id(&isolated), by_id(&in_process));
+    let (a, b) = (reviews_by_id(&isolated), reviews_by_id(&in_process));
     assert_eq!(a.len(), lessons_tests::corpus_reviews().len());
     assert_eq!(a, b, "scores, evidence and errors are the same either way");
     assert_eq!(isolated["plugins"], in_process["plugins"]);

@@ -7,9 +7,11 @@ use lessons::document::Document;
 use lessons::plugin::validate::Validated;
 use lessons::plugin::worker::{Outgoing, Pool, WorkerSettings};
 use lessons::plugin::{Instance, ScoreError};
-use lessons_tests::{artifacts, corpus_reviews, lessons_with_two_threads, scratch, stderr};
+use lessons_tests::{
+    artifacts, config_file, corpus_reviews, lessons_with_two_threads, reviews_by_id, scratch,
+    stderr,
+};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -160,23 +162,6 @@ fn a_worker_stopped_at_its_deadline_gives_its_slot_back() {
     }
 }
 
-fn config_file(test: &str, text: &str) -> PathBuf {
-    let path = scratch(test).join("lessons.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn reviews_by_id(output: &std::process::Output) -> BTreeMap<String, Value> {
-    let batch: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("JSON ({e}); stderr:\n{}", stderr(output)));
-    batch["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["id"].as_str().unwrap().to_string(), r.clone()))
-        .collect()
-}
-
 #[test]
 fn a_batch_scores_the_same_through_shared_memory_pipes_or_in_process() {
     let long = long_review("shared-batch");
@@ -199,7 +184,9 @@ fn a_batch_scores_the_same_through_shared_memory_pipes_or_in_process() {
             .output()
             .expect("lessons runs");
         assert_eq!(output.status.code(), Some(0), "{test}: {}", stderr(&output));
-        reviews_by_id(&output)
+        let batch: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("JSON ({e}); stderr:\n{}", stderr(&output)));
+        reviews_by_id(&batch)
     };
     let in_process = batch("batch-in-process", &["--in-process"], "");
     assert_eq!(in_process.len(), corpus_reviews().len() + 1);
