@@ -10,7 +10,7 @@ use crate::batch::{
 use crate::config::{Config, RecurrenceRule};
 use crate::discover;
 use crate::ingest;
-use crate::plugin::worker::{Outgoing, Pool, WorkerSettings};
+use crate::plugin::worker::{Opened, Outgoing, Pool, WorkerSettings};
 use crate::plugin::{self, Instance, LoadError, Origin, Plugin, PluginSummary, Runner, trust};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -174,9 +174,15 @@ pub fn load_plugins(
     sources: &PluginSources,
 ) -> (Vec<Arc<Plugin>>, Vec<LoadError>) {
     let (libraries, mut refused) = plugin_libraries(config, sources);
+    // Opening and hashing a library is independent of the others; admitting
+    // it is not (a name taken first wins), so that stays in order.
+    let opened: Vec<_> = libraries
+        .par_iter()
+        .map(|path| plugin::load(path))
+        .collect();
     let mut loaded: Vec<Arc<Plugin>> = Vec::new();
-    for path in libraries {
-        let plugin = match plugin::load(&path) {
+    for plugin in opened {
+        let plugin = match plugin {
             Ok(p) => p,
             Err(e) => {
                 refused.push(e);
@@ -231,15 +237,27 @@ fn prepare_in_process(config: &Config, sources: &PluginSources) -> Plugins {
     let (loaded, mut refused) = load_plugins(config, sources);
     let mut instances = Vec::new();
     let mut disabled = Vec::new();
+    let mut enabled = Vec::new();
     for plugin in loaded {
         let settings = config.plugin(&plugin.name);
-        if !settings.enabled {
+        if settings.enabled {
+            enabled.push((plugin, settings));
+        } else {
             disabled.push(plugin.summary());
-            continue;
         }
-        let json = serde_json::to_value(&settings.settings).unwrap_or_default();
-        match Instance::create(plugin, &json) {
-            Ok(instance) => instances.push((Runner::in_process(instance), settings.weight)),
+    }
+    // Creating an instance compiles its catalogues: the longest part of
+    // starting, and independent from plugin to plugin.
+    let created: Vec<_> = enabled
+        .into_par_iter()
+        .map(|(plugin, settings)| {
+            let json = serde_json::to_value(&settings.settings).unwrap_or_default();
+            (Instance::create(plugin, &json), settings.weight)
+        })
+        .collect();
+    for (instance, weight) in created {
+        match instance {
+            Ok(instance) => instances.push((Runner::in_process(instance), weight)),
             Err(e) => refused.push(e),
         }
     }
@@ -263,10 +281,17 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
         libraries.len(),
         cores,
     ));
-    let mut instances: Vec<(Runner, f64)> = Vec::new();
+    // Starting a worker and creating its instance are independent from
+    // plugin to plugin; admitting one is not (a name taken first wins), so
+    // that stays in order, as in this process.
+    let opened: Vec<_> = libraries
+        .par_iter()
+        .map(|path| Pool::open(workers.clone(), path))
+        .collect();
+    let mut admitted = Vec::new();
     let mut disabled = Vec::new();
-    for path in libraries {
-        let opened = match Pool::open(workers.clone(), &path) {
+    for opened in opened {
+        let opened = match opened {
             Ok(opened) => opened,
             Err(e) => {
                 refused.push(e);
@@ -274,19 +299,31 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
             }
         };
         let summary = opened.summary().clone();
-        let earlier = instances.iter().map(|(r, _)| r.summary().clone());
+        let earlier = admitted
+            .iter()
+            .map(|(o, _): &(Opened, _)| o.summary().clone());
         if let Err(e) = admit(config, &summary, earlier.chain(disabled.iter().cloned())) {
             refused.push(e);
             continue;
         }
         let settings = config.plugin(&summary.name);
-        if !settings.enabled {
+        if settings.enabled {
+            admitted.push((opened, settings));
+        } else {
             disabled.push(summary);
-            continue;
         }
-        let json = serde_json::to_value(&settings.settings).unwrap_or_default();
-        match opened.create(json) {
-            Ok(pool) => instances.push((Runner::Isolated(pool), settings.weight)),
+    }
+    let created: Vec<_> = admitted
+        .into_par_iter()
+        .map(|(opened, settings)| {
+            let json = serde_json::to_value(&settings.settings).unwrap_or_default();
+            (opened.create(json), settings.weight)
+        })
+        .collect();
+    let mut instances: Vec<(Runner, f64)> = Vec::new();
+    for (pool, weight) in created {
+        match pool {
+            Ok(pool) => instances.push((Runner::Isolated(pool), weight)),
             Err(e) => refused.push(e),
         }
     }
