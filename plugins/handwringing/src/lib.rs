@@ -70,15 +70,15 @@ impl Scorer for Handwringing {
 /// How far one recommendation exhorts rather than changes something: a
 /// stated change to a named form, protocol or system is not handwringing,
 /// even without a date; an owner-less, date-less, measure-less wish is.
-fn vagueness(reading: &recommendation::Reading) -> (f64, &'static str) {
+fn vagueness(reading: &recommendation::Reading<'_>) -> (f64, &'static str) {
     const UNOWNED: &str = "a concrete change with no owner: say who will make it";
     const VAGUE: &str = "this recommendation has no owner, date or measure";
     const WEAK: &str = "a weak action (training, reminders, guidance) with no measure of effect";
     if reading.is_specific() {
         return (0.0, "");
     }
-    if reading.concrete_change && !reading.exhortation {
-        return if reading.owner {
+    if reading.concrete_change() && !reading.exhortation() {
+        return if reading.owner() {
             (0.0, "")
         } else {
             (0.25, UNOWNED)
@@ -87,7 +87,7 @@ fn vagueness(reading: &recommendation::Reading) -> (f64, &'static str) {
     if reading.is_vague() {
         return (1.0, VAGUE);
     }
-    if reading.weak_action {
+    if reading.weak_action() {
         return (0.5, WEAK);
     }
     (0.0, "")
