@@ -2,7 +2,7 @@
 //! review with a lazy DFA of the patterns, reversed and loosened.
 //!
 //! The pass reads the text from its end with every pattern reversed; where a
-//! reversed pattern completes, a forward match can start. Two choices keep
+//! reversed pattern completes, a forward match can start. Three choices keep
 //! the automaton small, at the price of false starts that the caller rules
 //! out with each pattern's own anchored search:
 //!
@@ -18,13 +18,15 @@
 //!   unbounded (`{0,60}?` → `*?`, `{1,4}` → `+`): every match of the
 //!   pattern is still a match of the loosened one. The largest backward DFA
 //!   holds about 6 MB after the same text.
+//! - **Classes as bytes.** A Unicode class becomes its ASCII part and any
+//!   run of non-ASCII bytes ([`widened`]).
 //!
-//! - **Four chains at once.** Each step waits for one load from the DFA's
-//!   table, which is megabytes and mostly outside the core's own caches. A
-//!   long text is cut into four pieces walked together, so four loads are
-//!   in flight instead of one (1.5-2x faster passes, issue 8); the chain
-//!   from above then reads on into each piece until it agrees with a fresh
-//!   one, which finds the matches that cross a cut.
+//! The DFA's table is megabytes, mostly outside the core's own caches, and
+//! each step waits for one load from it. So a long text is cut into four
+//! pieces walked together, four loads in flight instead of one (the passes
+//! alone: 23-26 ns a byte for six catalogues with one chain, 15 with four;
+//! issue 8). The chain from above then reads on into each piece until it
+//! agrees with a fresh one, which finds the matches that cross a cut.
 //!
 //! The crate's own overlapping reverse search reports every pattern after
 //! the first in a match state one byte early (regex-automata 0.4.19), so the
@@ -112,20 +114,24 @@ impl Starts {
     ) -> Option<Vec<Vec<usize>>> {
         let mut cache = self.caches.get();
         let clears = cache.clear_count();
-        let mut walk = Walk::new(&self.dfa, &mut cache, text, patterns);
-        if interleave {
-            walk.interleaved()?;
+        let mut walk = Walk::new(&self.dfa, &mut cache, text, patterns, !interleave);
+        let walked = if interleave {
+            walk.interleaved()
         } else {
-            walk.single()?;
-        }
-        let mut starts = walk.starts;
-        if cache.clear_count() != clears {
-            // Clearing the cache mid-walk made the other chains' states
-            // meaningless: walk again with one chain, which survives it.
-            let mut walk = Walk::new(&self.dfa, &mut cache, text, patterns);
-            walk.single()?;
-            starts = walk.starts;
-        }
+            walk.single()
+        };
+        let mut starts = match walked {
+            Some(()) => walk.starts,
+            // The cache filled up and was cleared mid-walk, which leaves the
+            // other chains' states meaningless: walk again with one chain,
+            // which survives it.
+            None if interleave && cache.clear_count() != clears => {
+                let mut alone = Walk::new(&self.dfa, &mut cache, text, patterns, true);
+                alone.single()?;
+                alone.starts
+            }
+            None => return None,
+        };
         for list in &mut starts {
             list.sort_unstable();
             list.dedup();
@@ -151,16 +157,40 @@ struct Walk<'a> {
     cache: &'a mut Cache,
     text: &'a str,
     starts: Vec<Vec<usize>>,
+    /// One chain only: it may outlive a cleared cache.
+    alone: bool,
+    /// How often the cache had been cleared when the walk began.
+    clears: usize,
 }
 
 impl<'a> Walk<'a> {
-    fn new(dfa: &'a DFA, cache: &'a mut Cache, text: &'a str, patterns: usize) -> Walk<'a> {
+    fn new(
+        dfa: &'a DFA,
+        cache: &'a mut Cache,
+        text: &'a str,
+        patterns: usize,
+        alone: bool,
+    ) -> Walk<'a> {
+        let clears = cache.clear_count();
         Walk {
             dfa,
             cache,
             text,
             starts: vec![Vec::new(); patterns],
+            alone,
+            clears,
         }
+    }
+
+    /// The next state by the slow path, which may build it. Building can
+    /// clear a full cache: the state returned is still good, but those of
+    /// the other chains are not, so a walk of several chains ends there.
+    fn build(&mut self, state: LazyStateID, byte: u8) -> Option<LazyStateID> {
+        let next = self.dfa.next_state(self.cache, state, byte).ok()?;
+        if !self.alone && self.cache.clear_count() != self.clears {
+            return None;
+        }
+        Some(next)
     }
 
     /// The state after reading the byte at `at`, recording the starts that a
@@ -169,11 +199,11 @@ impl<'a> Walk<'a> {
     fn step(&mut self, state: LazyStateID, at: usize) -> Option<LazyStateID> {
         let byte = self.text.as_bytes()[at];
         let next = if state.is_tagged() {
-            self.dfa.next_state(self.cache, state, byte).ok()?
+            self.build(state, byte)?
         } else {
             let next = self.dfa.next_state_untagged(self.cache, state, byte);
             if next.is_unknown() {
-                self.dfa.next_state(self.cache, state, byte).ok()?
+                self.build(state, byte)?
             } else {
                 next
             }
@@ -191,10 +221,7 @@ impl<'a> Walk<'a> {
 
     /// The state after reading the byte at `at`, recording nothing.
     fn step_quietly(&mut self, state: LazyStateID, at: usize) -> Option<LazyStateID> {
-        let next = self
-            .dfa
-            .next_state(self.cache, state, self.text.as_bytes()[at])
-            .ok()?;
+        let next = self.build(state, self.text.as_bytes()[at])?;
         (!next.is_quit()).then_some(next)
     }
 
@@ -440,6 +467,25 @@ mod tests {
                 "{pattern}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_cache_cleared_mid_walk_loses_no_start() {
+        // A cache too small for the text is cleared again and again; the
+        // chains' states go stale and the walk falls back to one chain.
+        let patterns = [
+            r"the\s+(?:\w+\s+){1,3}form\s+left",
+            r"left",
+            r"form(?-u:\w)*",
+        ];
+        let sources: Vec<String> = patterns.iter().map(|p| format!("(?i){p}")).collect();
+        let roomy = Starts::new(&sources, 1 << 20).unwrap();
+        let cramped = (12..20)
+            .find_map(|bits| Starts::new(&sources, 1 << bits))
+            .unwrap();
+        let text = "The old blue form left her; the forms, left. Theformed forms left ".repeat(200);
+        let expected = roomy.find_in_pieces(&text, patterns.len(), false).unwrap();
+        assert_eq!(cramped.find(&text, patterns.len()).unwrap(), expected);
     }
 
     #[test]
