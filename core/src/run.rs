@@ -603,7 +603,14 @@ fn score_with_each(
 ) -> Vec<Result<plugin::validate::Validated, plugin::ScoreError>> {
     let outgoing = Outgoing::new(document);
     let mut results: Vec<Option<_>> = instances.iter().map(|_| None).collect();
-    let mut waiting: Vec<usize> = (0..instances.len()).collect();
+    // Each thread starts at its own place in the plugins, so that threads
+    // seldom want the same plugin at once.
+    let plugins = instances.len().max(1);
+    let first =
+        rayon::current_thread_index().unwrap_or(0) * plugins / rayon::current_num_threads().max(1);
+    let mut waiting: Vec<usize> = (0..instances.len())
+        .map(|i| (i + first) % plugins)
+        .collect();
     while let Some(&first) = waiting.first() {
         let before = waiting.len();
         waiting.retain(|&i| match instances[i].0.try_score(&outgoing) {

@@ -12,6 +12,10 @@ pub enum Runner {
     InProcess {
         instance: Instance,
         summary: PluginSummary,
+        /// Held while a thread scores with the instance, so that another
+        /// thread goes to another plugin first (the plugin's DFA caches
+        /// then serve one thread after another, built once).
+        busy: std::sync::Mutex<()>,
     },
     Isolated(Pool),
 }
@@ -20,7 +24,11 @@ impl Runner {
     /// A plugin instance created in this process.
     pub fn in_process(instance: Instance) -> Runner {
         let summary = instance.summary();
-        Runner::InProcess { instance, summary }
+        Runner::InProcess {
+            instance,
+            summary,
+            busy: std::sync::Mutex::new(()),
+        }
     }
 
     /// What the plugin is.
@@ -36,17 +44,22 @@ impl Runner {
         self.score_outgoing(&Outgoing::new(document))
     }
 
-    /// Scores one document as [`Runner::score`] does, unless that would wait
-    /// for a busy worker: then `None`, at once. In this process it never waits.
+    /// Scores one document as [`Runner::score`] does, unless the plugin is
+    /// busy (its worker, or in this process another thread): then `None`, at
+    /// once.
     pub fn try_score(&self, outgoing: &Outgoing<'_>) -> Option<Result<Validated, ScoreError>> {
         match self {
-            Runner::InProcess { instance, .. } => Some(instance.score(outgoing.document)),
+            Runner::InProcess { instance, busy, .. } => {
+                let _busy = busy.try_lock().ok()?;
+                Some(instance.score(outgoing.document))
+            }
             Runner::Isolated(pool) => pool.try_score(outgoing),
         }
     }
 
     /// Scores one document as [`Runner::score`] does, sharing its encoding
-    /// for workers with the other plugins of the run.
+    /// for workers with the other plugins of the run. In this process it
+    /// never waits: a thread with nothing else to do scores beside another.
     pub fn score_outgoing(&self, outgoing: &Outgoing<'_>) -> Result<Validated, ScoreError> {
         match self {
             Runner::InProcess { instance, .. } => instance.score(outgoing.document),

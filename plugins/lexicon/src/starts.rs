@@ -35,24 +35,22 @@
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
-use regex_automata::util::pool::Pool;
 use regex_automata::{Input, MatchKind};
 use regex_syntax::hir::{
     Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, Hir, HirKind, Repetition,
 };
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Repetitions with a larger upper bound than this are loosened.
 const LOOSEN_ABOVE: u32 = 2;
-
-type NewCache =
-    Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
 /// The backward pass over a pattern set, shared by the set's clones.
 #[derive(Clone)]
 pub struct Starts {
     dfa: Arc<DFA>,
-    caches: Arc<Pool<Cache, NewCache>>,
+    /// Caches not in use, the last returned on top: shared by threads, so
+    /// that one thread after another reuses the states another built.
+    caches: Arc<Mutex<Vec<Cache>>>,
 }
 
 impl std::fmt::Debug for Starts {
@@ -90,12 +88,9 @@ impl Starts {
             )
             .build_from_nfa(nfa)
             .ok()?;
-        let dfa = Arc::new(dfa);
-        let for_pool = Arc::clone(&dfa);
-        let new_cache: NewCache = Box::new(move || for_pool.create_cache());
         Some(Starts {
-            dfa,
-            caches: Arc::new(Pool::new(new_cache)),
+            dfa: Arc::new(dfa),
+            caches: Arc::new(Mutex::new(Vec::new())),
         })
     }
 
@@ -112,31 +107,47 @@ impl Starts {
         patterns: usize,
         interleave: bool,
     ) -> Option<Vec<Vec<usize>>> {
-        let mut cache = self.caches.get();
-        let clears = cache.clear_count();
-        let mut walk = Walk::new(&self.dfa, &mut cache, text, patterns, !interleave);
-        let walked = if interleave {
-            walk.interleaved()
-        } else {
-            walk.single()
-        };
-        let mut starts = match walked {
-            Some(()) => walk.starts,
-            // The cache filled up and was cleared mid-walk, which leaves the
-            // other chains' states meaningless: walk again with one chain,
-            // which survives it.
-            None if interleave && cache.clear_count() != clears => {
-                let mut alone = Walk::new(&self.dfa, &mut cache, text, patterns, true);
-                alone.single()?;
-                alone.starts
-            }
-            None => return None,
-        };
+        let spare = self.caches.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut cache = spare.unwrap_or_else(|| self.dfa.create_cache());
+        let found = self.walk(&mut cache, text, patterns, interleave);
+        self.caches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(cache);
+        let mut starts = found?;
         for list in &mut starts {
             list.sort_unstable();
             list.dedup();
         }
         Some(starts)
+    }
+
+    fn walk(
+        &self,
+        cache: &mut Cache,
+        text: &str,
+        patterns: usize,
+        interleave: bool,
+    ) -> Option<Vec<Vec<usize>>> {
+        let clears = cache.clear_count();
+        let mut walk = Walk::new(&self.dfa, cache, text, patterns, !interleave);
+        let walked = if interleave {
+            walk.interleaved()
+        } else {
+            walk.single()
+        };
+        match walked {
+            Some(()) => Some(walk.starts),
+            // The cache filled up and was cleared mid-walk, which leaves the
+            // other chains' states meaningless: walk again with one chain,
+            // which survives it.
+            None if interleave && cache.clear_count() != clears => {
+                let mut alone = Walk::new(&self.dfa, cache, text, patterns, true);
+                alone.single()?;
+                Some(alone.starts)
+            }
+            None => None,
+        }
     }
 }
 
