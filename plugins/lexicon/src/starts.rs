@@ -198,10 +198,15 @@ impl<'a> Walk<'a> {
     /// the other chains are not, so a walk of several chains ends there.
     fn build(&mut self, state: LazyStateID, byte: u8) -> Option<LazyStateID> {
         let next = self.dfa.next_state(self.cache, state, byte).ok()?;
-        if !self.alone && self.cache.clear_count() != self.clears {
-            return None;
-        }
+        self.states_still_good()?;
         Some(next)
+    }
+
+    /// `None` once the cache has been cleared under a walk of several
+    /// chains. Anything that may build a state (a step, a start, the end of
+    /// the text) asks.
+    fn states_still_good(&self) -> Option<()> {
+        (self.alone || self.cache.clear_count() == self.clears).then_some(())
     }
 
     /// The state after reading the byte at `at`, recording the starts that a
@@ -246,12 +251,15 @@ impl<'a> Walk<'a> {
     /// The state of a chain that starts at `end`, looking at what follows.
     fn start(&mut self, end: usize) -> Option<LazyStateID> {
         let input = Input::new(self.text).range(..end);
-        self.dfa.start_state_reverse(self.cache, &input).ok()
+        let state = self.dfa.start_state_reverse(self.cache, &input).ok()?;
+        self.states_still_good()?;
+        Some(state)
     }
 
     /// Ends a chain at the start of the text.
     fn finish(&mut self, state: LazyStateID) -> Option<()> {
         let state = self.dfa.next_eoi_state(self.cache, state).ok()?;
+        self.states_still_good()?;
         if state.is_match() {
             self.record(state, 0);
         }
