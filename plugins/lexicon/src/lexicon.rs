@@ -240,30 +240,42 @@ impl Lexicon {
 
     /// Whether a negator stands within the window of words before the match,
     /// in the same sentence (and not across a clause break like "but").
+    /// Words are read back from the match, lower-cased one at a time: only
+    /// the last few of a long sentence are ever looked at.
     pub fn is_negated(&self, document: &Document<'_>, sentence: Span, span: Span) -> bool {
-        let before = document
-            .slice(Span {
-                start: sentence.start,
-                end: span.start,
-            })
-            .to_lowercase();
-        let words: Vec<&str> = before
-            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-            .filter(|w| !w.is_empty())
-            .collect();
-        for word in words.iter().rev().take(self.window) {
-            if matches!(*word, "but" | "however" | "although" | "though" | "yet") {
-                return false;
-            }
-            if self.negators.iter().any(|n| n == word)
-                || word.ends_with("n't")
-                || word.ends_with("n’t")
-            {
-                return true;
+        let before = document.slice(Span {
+            start: sentence.start,
+            end: span.start,
+        });
+        let mut looked_at = 0;
+        for word in before.rsplit(is_between_words).filter(|w| !w.is_empty()) {
+            let lower = word.to_lowercase();
+            // Lower-casing can make one word two ("İ" gains a combining dot,
+            // which is not a letter), as it would in the whole sentence.
+            for word in lower.rsplit(is_between_words).filter(|w| !w.is_empty()) {
+                if looked_at == self.window {
+                    return false;
+                }
+                looked_at += 1;
+                if matches!(word, "but" | "however" | "although" | "though" | "yet") {
+                    return false;
+                }
+                if self.negators.iter().any(|n| n == word)
+                    || word.ends_with("n't")
+                    || word.ends_with("n’t")
+                {
+                    return true;
+                }
             }
         }
         false
     }
+}
+
+/// What parts words for negation: anything but letters, digits and
+/// apostrophes.
+fn is_between_words(c: char) -> bool {
+    !(c.is_alphanumeric() || c == '\'' || c == '’')
 }
 
 fn default_negators() -> Vec<String> {
@@ -554,6 +566,63 @@ phrases = ["should have known"]
         let text = "It does not help, but they blamed her.";
         let sentences = one_sentence(text);
         assert_eq!(lexicon.scan(&document(text, &sentences, &[], &[])).len(), 1);
+    }
+
+    /// The definition `is_negated` must agree with: the whole sentence up
+    /// to the match lower-cased, split into words, the last few read back.
+    fn negated_by_splitting(lexicon: &Lexicon, before: &str) -> bool {
+        let lower = before.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(is_between_words)
+            .filter(|w| !w.is_empty())
+            .collect();
+        for word in words.iter().rev().take(lexicon.window) {
+            if matches!(*word, "but" | "however" | "although" | "though" | "yet") {
+                return false;
+            }
+            if lexicon.negators.iter().any(|n| n == word)
+                || word.ends_with("n't")
+                || word.ends_with("n’t")
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn negation_reads_back_as_the_lower_cased_sentence_would() {
+        let lexicon = Lexicon::from_toml(CATALOGUE).unwrap();
+        let befores = [
+            "",
+            "NOT ",
+            "It was Not clear that staff ",
+            "Staff DIDN’T ",
+            "Nobody said no, one, two, three, four, five, six ",
+            "No one, two, three, four, five, six ",
+            "Not only that, but ",
+            "NEVER–İİ İ ",
+            "It isn't—really— ",
+            "   ",
+        ];
+        for before in befores {
+            let text = format!("{before}blamed");
+            let sentence = Span {
+                start: 0,
+                end: text.len() as u64,
+            };
+            let span = Span {
+                start: before.len() as u64,
+                end: text.len() as u64,
+            };
+            let sentences = one_sentence(&text);
+            let document = document(&text, &sentences, &[], &[]);
+            assert_eq!(
+                lexicon.is_negated(&document, sentence, span),
+                negated_by_splitting(&lexicon, before),
+                "{before:?}"
+            );
+        }
     }
 
     #[test]
