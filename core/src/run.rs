@@ -55,7 +55,24 @@ pub struct Plugins {
     pub scoring_threads: usize,
 }
 
+/// How many reviews a scoring thread reads at once in this process, before
+/// each plugin scores them all in its turn.
+const REVIEWS_PER_TURN: usize = 8;
+
 impl Plugins {
+    /// How many reviews a scoring thread reads before each plugin scores them
+    /// all in its turn: [`REVIEWS_PER_TURN`] in this process, so that a
+    /// plugin's automata stay in the processor's caches from one review to
+    /// the next; one for workers, which each hold one plugin already, and
+    /// where a document in flight holds a shared slot.
+    pub fn reviews_per_turn(&self) -> usize {
+        let isolated = self
+            .instances
+            .iter()
+            .any(|(runner, _)| matches!(runner, Runner::Isolated(_)));
+        if isolated { 1 } else { REVIEWS_PER_TURN }
+    }
+
     /// Provenance records for the plugins that take part.
     pub fn records(&self) -> Vec<PluginRecord> {
         self.instances
@@ -472,15 +489,19 @@ pub fn score_observed(
             kind: u.kind.into(),
         })
         .collect();
+    let group = plugins.reviews_per_turn();
     let settle_all = || -> Vec<Fate> {
-        files
-            .par_iter()
-            .map(|path| {
-                let fate = settle(path, plugins, config, observer, retention);
-                observer.settled(path);
-                fate
+        let groups: Vec<Vec<Fate>> = files
+            .par_chunks(group)
+            .map(|paths| {
+                let fates = settle_group(paths, plugins, config, observer, retention);
+                for path in paths {
+                    observer.settled(path);
+                }
+                fates
             })
-            .collect()
+            .collect();
+        groups.into_iter().flatten().collect()
     };
     let fates = match scoring_pool(plugins.scoring_threads) {
         Some(pool) => pool.install(settle_all),
@@ -524,33 +545,63 @@ fn scoring_pool(threads: usize) -> Option<rayon::ThreadPool> {
         .ok()
 }
 
-/// One file's fate: already done in a resumed run, scored, or skipped.
-fn settle(
-    path: &Path,
+/// A file of a group, once read.
+enum Read {
+    /// Parsed, with its hash for the journal.
+    Ready(crate::document::Document, String),
+    /// Already done in a resumed run, or skipped.
+    Settled(Fate),
+}
+
+/// The fates of a group of files, in order: each already done in a resumed
+/// run, scored, or skipped. The files are read first; then each plugin
+/// scores every review of the group in its turn.
+fn settle_group(
+    paths: &[PathBuf],
     plugins: &Plugins,
     config: &Config,
     observer: &dyn Observer,
     retention: Retention,
-) -> Fate {
-    // The file is read once: hashed for the journal, then parsed.
+) -> Vec<Fate> {
+    let read: Vec<Read> = paths
+        .iter()
+        .map(|path| read_unless_done(path, observer))
+        .collect();
+    let documents: Vec<&crate::document::Document> = read
+        .iter()
+        .filter_map(|read| match read {
+            Read::Ready(document, _) => Some(document),
+            Read::Settled(_) => None,
+        })
+        .collect();
+    let mut scored = score_documents(&documents, plugins, config).into_iter();
+    read.into_iter()
+        .map(|read| match read {
+            Read::Settled(fate) => fate,
+            Read::Ready(_, hash) => {
+                let review = scored.next().expect("a result for every document read");
+                observer.scored(&review, &hash);
+                Fate::Scored(retention.keep(review, &config.recurrence))
+            }
+        })
+        .collect()
+}
+
+/// A file read and parsed, unless it was already done in a resumed run or
+/// cannot be read. The file is read once: hashed for the journal, then
+/// parsed.
+fn read_unless_done(path: &Path, observer: &dyn Observer) -> Read {
     let source = match ingest::open(path, &ingest::Limits::default()) {
         Ok(source) => source,
-        Err(e) => return Fate::Skipped(skipped(path, &e)),
+        Err(e) => return Read::Settled(Fate::Skipped(skipped(path, &e))),
     };
     let hash = source.sha256();
     if observer.already_done(&hash) {
-        return Fate::AlreadyDone(path.to_path_buf());
+        return Read::Settled(Fate::AlreadyDone(path.to_path_buf()));
     }
-    let scored = source
-        .parse(&ingest::Limits::default())
-        .map_err(|e| skipped(path, &e))
-        .map(|document| score_document(&document, plugins, config));
-    match scored {
-        Ok(review) => {
-            observer.scored(&review, &hash);
-            Fate::Scored(retention.keep(review, &config.recurrence))
-        }
-        Err(skip) => Fate::Skipped(skip),
+    match source.parse(&ingest::Limits::default()) {
+        Ok(document) => Read::Ready(document, hash),
+        Err(e) => Read::Settled(Fate::Skipped(skipped(path, &e))),
     }
 }
 
@@ -579,30 +630,53 @@ fn score_document(
     plugins: &Plugins,
     config: &Config,
 ) -> ReviewResult {
-    let outcomes = plugins
-        .instances
-        .iter()
-        .zip(score_with_each(document, &plugins.instances))
-        .map(|((runner, weight), result)| PluginOutcome {
-            plugin: &runner.summary().name,
-            weight: *weight,
-            result,
-        })
-        .collect();
-    aggregate::review(document, outcomes, config)
+    score_documents(&[document], plugins, config)
+        .pop()
+        .expect("one result for one document")
 }
 
-/// Every plugin's result for `document`, in the plugins' order. Isolated
-/// plugins are taken in whatever order their workers are free: a thread
-/// scores with any plugin whose worker is idle before it waits for a busy
-/// one, so that two threads do not queue for the same worker while another
-/// plugin's worker sits idle (with one worker per plugin, the default).
+/// Scores documents already read, each plugin taking them all in its turn.
+fn score_documents(
+    documents: &[&crate::document::Document],
+    plugins: &Plugins,
+    config: &Config,
+) -> Vec<ReviewResult> {
+    let mut by_plugin = score_with_each(documents, &plugins.instances)
+        .into_iter()
+        .map(Vec::into_iter)
+        .collect::<Vec<_>>();
+    documents
+        .iter()
+        .map(|document| {
+            let outcomes = plugins
+                .instances
+                .iter()
+                .zip(by_plugin.iter_mut())
+                .map(|((runner, weight), results)| PluginOutcome {
+                    plugin: &runner.summary().name,
+                    weight: *weight,
+                    result: results.next().expect("a result for every document"),
+                })
+                .collect();
+            aggregate::review(document, outcomes, config)
+        })
+        .collect()
+}
+
+/// Every plugin's results for `documents`, in the plugins' order, each
+/// plugin's in the documents' order. A plugin takes all the documents in one
+/// turn: its automata stay in the processor's caches from one review to the
+/// next. Isolated plugins are taken in whatever order their workers are
+/// free: a thread scores with any plugin whose worker is idle before it
+/// waits for a busy one, so that two threads do not queue for the same
+/// worker while another plugin's worker sits idle (with one worker per
+/// plugin, the default).
 fn score_with_each(
-    document: &crate::document::Document,
+    documents: &[&crate::document::Document],
     instances: &[(Runner, f64)],
-) -> Vec<Result<plugin::validate::Validated, plugin::ScoreError>> {
-    let outgoing = Outgoing::new(document);
-    let mut results: Vec<Option<_>> = instances.iter().map(|_| None).collect();
+) -> Vec<Vec<Result<plugin::validate::Validated, plugin::ScoreError>>> {
+    let outgoing: Vec<Outgoing> = documents.iter().map(|d| Outgoing::new(d)).collect();
+    let mut results: Vec<Vec<_>> = instances.iter().map(|_| Vec::new()).collect();
     // Each thread starts at its own place in the plugins, so that threads
     // seldom want the same plugin at once.
     let plugins = instances.len().max(1);
@@ -613,19 +687,22 @@ fn score_with_each(
         .collect();
     while let Some(&first) = waiting.first() {
         let before = waiting.len();
-        waiting.retain(|&i| match instances[i].0.try_score(&outgoing) {
-            Some(result) => {
-                results[i] = Some(result);
+        waiting.retain(|&i| match instances[i].0.try_score_all(&outgoing) {
+            Some(scored) => {
+                results[i] = scored;
                 false
             }
             None => true,
         });
         if waiting.len() == before {
-            results[first] = Some(instances[first].0.score_outgoing(&outgoing));
+            results[first] = outgoing
+                .iter()
+                .map(|o| instances[first].0.score_outgoing(o))
+                .collect();
             waiting.remove(0);
         }
     }
-    results.into_iter().flatten().collect()
+    results
 }
 
 #[cfg(test)]

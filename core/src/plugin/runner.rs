@@ -44,16 +44,32 @@ impl Runner {
         self.score_outgoing(&Outgoing::new(document))
     }
 
-    /// Scores one document as [`Runner::score`] does, unless the plugin is
-    /// busy (its worker, or in this process another thread): then `None`, at
-    /// once.
-    pub fn try_score(&self, outgoing: &Outgoing<'_>) -> Option<Result<Validated, ScoreError>> {
+    /// Scores every document as [`Runner::score`] does, all in one turn at
+    /// the plugin, unless it is busy (its worker, or in this process another
+    /// thread): then `None`, at once.
+    pub fn try_score_all(
+        &self,
+        outgoing: &[Outgoing<'_>],
+    ) -> Option<Vec<Result<Validated, ScoreError>>> {
         match self {
             Runner::InProcess { instance, busy, .. } => {
                 let _busy = busy.try_lock().ok()?;
-                Some(instance.score(outgoing.document))
+                Some(
+                    outgoing
+                        .iter()
+                        .map(|o| instance.score(o.document))
+                        .collect(),
+                )
             }
-            Runner::Isolated(pool) => pool.try_score(outgoing),
+            Runner::Isolated(pool) => {
+                let (first, rest) = outgoing.split_first()?;
+                let first = pool.try_score(first)?;
+                Some(
+                    std::iter::once(first)
+                        .chain(rest.iter().map(|o| pool.score(o)))
+                        .collect(),
+                )
+            }
         }
     }
 
