@@ -22,6 +22,7 @@ use lessons_plugin::{Document, SectionKind};
 
 use crate::patterns::{PatternSet, WORD_BOUNDARY};
 use serde::Deserialize;
+use std::borrow::Cow;
 
 /// Why a catalogue could not be used.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,16 +241,25 @@ impl Lexicon {
 
     /// Whether a negator stands within the window of words before the match,
     /// in the same sentence (and not across a clause break like "but").
-    /// Words are read back from the match, lower-cased one at a time: only
-    /// the last few of a long sentence are ever looked at.
+    /// Words are read back from the match and lower-cased one at a time:
+    /// only the last few of a long sentence are ever looked at, and a short
+    /// ASCII word is lower-cased on the stack.
     pub fn is_negated(&self, document: &Document<'_>, sentence: Span, span: Span) -> bool {
         let before = document.slice(Span {
             start: sentence.start,
             end: span.start,
         });
         let mut looked_at = 0;
+        let mut small = [0u8; 16];
         for word in before.rsplit(is_between_words).filter(|w| !w.is_empty()) {
-            let lower = word.to_lowercase();
+            let lower: Cow<'_, str> = if word.len() <= small.len() && word.is_ascii() {
+                let small = &mut small[..word.len()];
+                small.copy_from_slice(word.as_bytes());
+                small.make_ascii_lowercase();
+                Cow::Borrowed(std::str::from_utf8(small).unwrap_or_default())
+            } else {
+                Cow::Owned(word.to_lowercase())
+            };
             // Lower-casing can make one word two ("İ" gains a combining dot,
             // which is not a letter), as it would in the whole sentence.
             for word in lower.rsplit(is_between_words).filter(|w| !w.is_empty()) {
@@ -603,6 +613,9 @@ phrases = ["should have known"]
             "Not only that, but ",
             "NEVER–İİ İ ",
             "It isn't—really— ",
+            "NOT SIXTEENLETTERS SEVENTEENLETTERS ",
+            "WOULDN'THAVESAIDSO ",
+            "It wasn't ÉCLAIRCISSEMENT ",
             "   ",
         ];
         for before in befores {
