@@ -1,21 +1,22 @@
-//! Reviews scored in groups: in this process a scoring thread reads several
-//! reviews, then each plugin scores the whole group in its turn. The batch
-//! must still list every review in the files' order, each with its own
-//! scores and evidence, and an unreadable file among them in its place.
+//! Reviews scored in groups: a scoring thread reads several reviews, then
+//! each plugin scores the whole group in its turn (in this process, or in
+//! its worker). The batch must still list every review in the files'
+//! order, each with the scores and evidence it has alone, and an unreadable
+//! file among them in its place.
 
 use lessons_tests::{corpus_reviews, lessons_with_two_threads, scratch, stderr};
 use serde_json::Value;
 use std::path::Path;
 
-/// The batch of `lessons score --format json` over `folder`.
-fn batch(folder: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["score", "--format", "json", folder.to_str().unwrap()];
+/// The batch of `lessons score --format json` over `path`, which exits
+/// with `status`.
+fn batch(path: &Path, extra: &[&str], status: i32) -> Value {
+    let mut args = vec!["score", "--format", "json", path.to_str().unwrap()];
     args.extend(extra);
     let output = lessons_with_two_threads(&args)
         .output()
         .expect("lessons runs");
-    // 3: a partial batch, as the unreadable file makes it.
-    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(status), "{}", stderr(&output));
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("JSON ({e}); stderr:\n{}", stderr(&output)))
 }
@@ -37,7 +38,8 @@ fn reviews_scored_in_groups_are_listed_in_order_each_with_its_own_scores() {
     }
     std::fs::write(folder.join("03-broken.pdf"), b"not a PDF at all").unwrap();
 
-    let in_process = batch(&folder, &["--in-process"]);
+    // 3: a partial batch, as the unreadable file makes it.
+    let in_process = batch(&folder, &["--in-process"], 3);
     let paths: Vec<&str> = in_process["reviews"]
         .as_array()
         .unwrap()
@@ -58,25 +60,18 @@ fn reviews_scored_in_groups_are_listed_in_order_each_with_its_own_scores() {
             .ends_with("03-broken.pdf")
     );
 
-    // Isolated runs score one review at a time: every review must have
-    // the same scores and evidence, in the same place.
-    let isolated = batch(&folder, &[]);
-    for (grouped, alone) in in_process["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(isolated["reviews"].as_array().unwrap())
-    {
-        assert_eq!(grouped["path"], alone["path"]);
-        assert_eq!(grouped["scores"], alone["scores"], "{}", grouped["path"]);
-        assert_eq!(
-            grouped["evidence"], alone["evidence"],
-            "{}",
-            grouped["path"]
-        );
+    // Each review alone, and the batch through workers: the same scores and
+    // evidence in the same place.
+    let isolated = batch(&folder, &[], 3);
+    let grouped = in_process["reviews"].as_array().unwrap();
+    assert_eq!(grouped.len(), isolated["reviews"].as_array().unwrap().len());
+    for (grouped, through_workers) in grouped.iter().zip(isolated["reviews"].as_array().unwrap()) {
+        let path = Path::new(grouped["path"].as_str().unwrap());
+        let alone = &batch(path, &["--in-process"], 0)["reviews"][0];
+        for other in [alone, through_workers] {
+            assert_eq!(grouped["path"], other["path"]);
+            assert_eq!(grouped["scores"], other["scores"], "{}", path.display());
+            assert_eq!(grouped["evidence"], other["evidence"], "{}", path.display());
+        }
     }
-    assert_eq!(
-        in_process["reviews"].as_array().unwrap().len(),
-        isolated["reviews"].as_array().unwrap().len()
-    );
 }
