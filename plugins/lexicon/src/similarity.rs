@@ -96,8 +96,13 @@ impl Statements {
         let sentence = terms(text);
         self.items
             .iter()
-            .filter(|(_, statement)| sentence.intersection(statement).count() >= MIN_SHARED)
-            .map(|(lesson, statement)| (lesson.as_str(), cosine(&sentence, statement)))
+            .filter_map(|(lesson, statement)| {
+                // The shared terms are counted once, for the floor and the
+                // cosine both.
+                let shared = sentence.intersection(statement).count();
+                (shared >= MIN_SHARED)
+                    .then(|| (lesson.as_str(), cosine_of(shared, &sentence, statement)))
+            })
             .filter(|(_, s)| *s >= self.threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
@@ -143,8 +148,12 @@ pub fn cosine(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let shared = a.intersection(b).count() as f64;
-    shared / ((a.len() * b.len()) as f64).sqrt()
+    cosine_of(a.intersection(b).count(), a, b)
+}
+
+/// The cosine similarity of two non-empty term sets that share `shared`.
+fn cosine_of(shared: usize, a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    shared as f64 / ((a.len() * b.len()) as f64).sqrt()
 }
 
 #[cfg(test)]
