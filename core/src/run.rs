@@ -59,9 +59,11 @@ pub struct Plugins {
 /// scores them all in its turn: a plugin's automata then stay in the
 /// processor's caches from one review to the next (in a worker too, which
 /// then reads several reviews in a row). On 100 MB, in this process, groups
-/// of eight cut the median wall time by 12%; of 32, no more, with 20 MB more
-/// held.
-const REVIEWS_PER_TURN: usize = 8;
+/// of eight cut the median wall time by 12%; four did as well as eight, and
+/// 32 no better, with 20 MB more held. Isolated, each review in flight holds
+/// a shared slot that every worker maps: with groups of eight, the
+/// processes' resident sets summed to 286 MB, with four 211 MB.
+const REVIEWS_PER_TURN: usize = 4;
 
 impl Plugins {
     /// Provenance records for the plugins that take part.
@@ -351,9 +353,12 @@ fn prepare_isolated(config: &Config, sources: &PluginSources, workers: &WorkerSe
 /// of reviews, two threads per core are enough, and more only keep more
 /// workers running at once on each core, each evicting the others' automata
 /// from its caches (100 MB, six rounds interleaved, median wall and CPU:
-/// seven threads 4.71 s and 9.05 s, four 4.33 s and 8.32 s, in-process
-/// 3.75 s and 7.06 s). More threads than workers could only wait. With a
-/// worker per thread, one thread per core.
+/// seven threads one review at a time 4.71 s and 9.05 s, four threads with
+/// groups of eight 4.33 s and 8.32 s, in-process 3.75 s and 7.06 s; three
+/// rounds later, four threads with groups of four 3.70 s and 6.81 s, three
+/// threads 3.87 s and 6.88 s, in-process 3.30 s and 6.30 s). More threads
+/// than workers could only wait. With a worker per thread, one thread per
+/// core.
 fn isolated_scoring_threads(workers_per_plugin: usize, plugins: usize, cores: usize) -> usize {
     if workers_per_plugin >= cores {
         return cores;
