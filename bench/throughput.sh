@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput at the scale of a national repository (issue 8). Over two
 # corpora from scripts/generate-corpus.py (by default 100 MB of 400 reviews
-# and 500 MB of 2,000 reviews), one run each of:
+# and 500 MB of 2,000 reviews), ROUNDS rounds (3 by default) of:
 #
 #   - `wc -w` over every file: the floor for any tool that reads every word;
 #   - `lessons score --in-process --format jsonl -o FILE`, all bundled plugins;
@@ -9,6 +9,12 @@
 #   - proselint (from PyPI, in a private venv) over a fixed sample of SAMPLE
 #     files, one invocation for the whole sample: what a user might reach for
 #     otherwise. Its MB/s is the sample's bytes over its wall time.
+#
+# A round runs `wc -w`, lessons in-process and lessons isolated one after the
+# other: on a shared machine whose speed moves by 10-30% from minute to
+# minute, the table shows each tool's median round (wall and CPU time each
+# the median; peak RSS the largest), and a note lists every round's wall
+# time. proselint, slow and single-threaded, runs once.
 #
 # It prints one Markdown table (wall and CPU seconds, MB/s, reviews/s, peak
 # RSS, the ratio to `wc -w`) and the issue's targets, met or not, and writes
@@ -29,7 +35,7 @@
 #   bash bench/throughput.sh                          # 100 MB/400 and 500 MB/2,000 reviews
 #   SMALL_MB=5 SMALL_REVIEWS=20 LARGE_MB=10 LARGE_REVIEWS=40 SAMPLE=5 bash bench/throughput.sh
 #
-# Other knobs: SEED (generator seed, 8), WC_LOCALE (C.UTF-8), PROSELINT_VERSION
+# Other knobs: ROUNDS (3), SEED (generator seed, 8), WC_LOCALE (C.UTF-8), PROSELINT_VERSION
 # (pin the version installed into a new venv; default the latest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +45,7 @@ SMALL_REVIEWS=${SMALL_REVIEWS:-400}
 LARGE_MB=${LARGE_MB:-500}
 LARGE_REVIEWS=${LARGE_REVIEWS:-2000}
 SAMPLE=${SAMPLE:-20}
+ROUNDS=${ROUNDS:-3}
 SEED=${SEED:-8}
 WC_LOCALE=${WC_LOCALE:-C.UTF-8}
 
@@ -165,25 +172,40 @@ rss_of() { tail -n1 "$1" | awk '{print $3}'; }
 notes=()
 
 measure() { # name megabytes reviews
-    local name=$1 dir=$work/$1 files0=$work/$1.files0 reviews bytes start wall status
+    local name=$1 dir=$work/$1 files0=$work/$1.files0 reviews bytes
     corpus "$@"
     find "$dir" -type f \( -name '*.md' -o -name '*.txt' \) -print0 | sort -z >"$files0"
     reviews=$(tr -cd '\0' <"$files0" | wc -c)
     bytes=$(xargs -0 stat -c %s <"$files0" | awk '{s += $1} END {print s}')
     xargs -0 cat <"$files0" >/dev/null # into the page cache, for every tool alike
 
-    say "$name: wc -w"
+    local round
+    for ((round = 1; round <= ROUNDS; round++)); do
+        measure_round "$name" "$dir" "$files0" "$reviews" "$bytes" "$round"
+    done
+    notes+=("$name: $reviews reviews, $bytes bytes, $(tail -n1 "$work/$name.wc.out" | awk '{print $1}') words (wc -w, LC_ALL=$WC_LOCALE)")
+    local mode
+    for mode in in-process isolated; do
+        notes+=("$name, lessons $mode (last round): $(awk '{printf "%d process(es); the most resident at once in a sample: %.0f MB RSS, %.0f MB PSS (shared pages divided among their sharers)", $4, $3 * 1024 / 1e6, $5 * 1024 / 1e6}' "$work/$name.$mode.rss")")
+    done
+    measure_proselint "$name" "$files0" "$reviews"
+}
+
+# One round over a corpus: `wc -w`, then lessons in-process, then isolated,
+# one after the other, so that each round meets the machine in one mood.
+measure_round() { # name dir files0 reviews bytes round
+    local name=$1 dir=$2 files0=$3 reviews=$4 bytes=$5 round=$6 start wall status
+    say "$name, round $round of $ROUNDS: wc -w"
     start=$(now)
     LC_ALL=$WC_LOCALE /usr/bin/time -f '%U %S %M' -o "$work/$name.wc.time" \
         wc -w --files0-from="$files0" >"$work/$name.wc.out"
     wall=$(awk "BEGIN {printf \"%.3f\", $(now) - $start}")
     record "$name" "$bytes" "$reviews" wc "$wall" "$(cpu_of "$work/$name.wc.time")" \
         "$(rss_of "$work/$name.wc.time")" "$(rss_of "$work/$name.wc.time")"
-    notes+=("$name: $reviews reviews, $bytes bytes, $(tail -n1 "$work/$name.wc.out" | awk '{print $1}') words (wc -w, LC_ALL=$WC_LOCALE)")
 
     local mode base pid sampler scored
     for mode in in-process isolated; do
-        say "$name: lessons score, $mode"
+        say "$name, round $round of $ROUNDS: lessons score, $mode"
         base=$work/$name.$mode
         local flags=()
         if [ "$mode" = in-process ]; then flags=(--in-process); fi
@@ -217,9 +239,11 @@ measure() { # name megabytes reviews
         peak=$(awk -v a="$peak" '{print ($2 > a) ? $2 : a}' "$base.rss")
         tree=$(awk -v a="$peak" '{print ($1 > a) ? $1 : a}' "$base.rss")
         record "$name" "$bytes" "$reviews" "$mode" "$wall" "$(cpu_of "$base.time")" "$peak" "$tree"
-        notes+=("$name, lessons $mode: $(awk '{printf "%d process(es); the most resident at once in a sample: %.0f MB RSS, %.0f MB PSS (shared pages divided among their sharers)", $4, $3 * 1024 / 1e6, $5 * 1024 / 1e6}' "$base.rss")")
     done
+}
 
+measure_proselint() { # name files0 reviews
+    local name=$1 files0=$2 reviews=$3 start wall status
     say "$name: proselint over a sample of $SAMPLE"
     local -a files sample=()
     mapfile -d '' -t files <"$files0"
@@ -256,6 +280,25 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 measure small "$SMALL_MB" "$SMALL_REVIEWS"
 measure large "$LARGE_MB" "$LARGE_REVIEWS"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Each tool's median round per corpus (wall and CPU time each the median of
+# the rounds; peak RSS the largest), and every round's wall time as a note.
+python3 - "$results" >"$results.median" <<'PY'
+import statistics, sys
+rounds = {}
+for line in open(sys.argv[1]):
+    corpus, size, reviews, tool, wall, cpu, peak, tree = line.rstrip("\n").split("\t")
+    rounds.setdefault((corpus, size, reviews, tool), []).append((float(wall), float(cpu), int(peak), int(tree)))
+for (corpus, size, reviews, tool), runs in rounds.items():
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    print("\t".join([corpus, size, reviews, tool, f"{wall:.3f}", f"{cpu:.2f}",
+                     str(max(r[2] for r in runs)), str(max(r[3] for r in runs))]))
+PY
+while IFS=$'\t' read -r corpus tool walls; do
+    notes+=("$corpus, $tool: wall seconds by round: $walls")
+done < <(awk -F'\t' '{key = $1 "\t" $4; walls[key] = walls[key] (walls[key] == "" ? "" : ", ") $5; if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
+    END { for (i = 1; i <= n; i++) print order[i] "\t" walls[order[i]] }' "$results")
 
 {
     awk -F'\t' -v sample="$SAMPLE" '
@@ -305,11 +348,12 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
                     (y <= 1.1 * x) ? "the same (within 10%)" : "**not the same**"
             }
         }
-    }' "$results"
+    }' "$results.median"
     echo
     for note in "${notes[@]}"; do echo "- $note"; done
     echo
     echo "$(nproc) cores; load average $load_before before, $load_after after; RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-unset};" \
         "proselint $proselint_version over $SAMPLE evenly spaced files per corpus, one invocation, max_errors raised so it reads every file whole;" \
-        "lessons $(git describe --always --dirty 2>/dev/null || echo unknown); one run each; MB = 10^6 bytes; $(date -u +%Y-%m-%dT%H:%MZ)."
+        "lessons $(git describe --always --dirty 2>/dev/null || echo unknown);" \
+        "the median of $ROUNDS rounds of \`wc -w\` and lessons (wall and CPU each the median, peak RSS the largest), proselint run once; MB = 10^6 bytes; $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee "$report"
