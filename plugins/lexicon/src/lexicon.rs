@@ -267,18 +267,25 @@ impl Lexicon {
                     return false;
                 }
                 looked_at += 1;
-                if matches!(word, "but" | "however" | "although" | "though" | "yet") {
-                    return false;
-                }
-                if self.negators.iter().any(|n| n == word)
-                    || word.ends_with("n't")
-                    || word.ends_with("n’t")
-                {
-                    return true;
+                if let Some(negated) = self.settles_negation(word) {
+                    return negated;
                 }
             }
         }
         false
+    }
+
+    /// What a lower-cased word read back from a match says of negation: a
+    /// clause break ("but") ends the search, not negated; a negator (or a
+    /// word ending in "n't") ends it, negated; any other word says nothing.
+    fn settles_negation(&self, word: &str) -> Option<bool> {
+        if matches!(word, "but" | "however" | "although" | "though" | "yet") {
+            return Some(false);
+        }
+        let negator = self.negators.iter().any(|n| n == word)
+            || word.ends_with("n't")
+            || word.ends_with("n’t");
+        negator.then_some(true)
     }
 }
 
@@ -586,18 +593,12 @@ phrases = ["should have known"]
             .split(is_between_words)
             .filter(|w| !w.is_empty())
             .collect();
-        for word in words.iter().rev().take(lexicon.window) {
-            if matches!(*word, "but" | "however" | "although" | "though" | "yet") {
-                return false;
-            }
-            if lexicon.negators.iter().any(|n| n == word)
-                || word.ends_with("n't")
-                || word.ends_with("n’t")
-            {
-                return true;
-            }
-        }
-        false
+        words
+            .iter()
+            .rev()
+            .take(lexicon.window)
+            .find_map(|word| lexicon.settles_negation(word))
+            .unwrap_or(false)
     }
 
     #[test]

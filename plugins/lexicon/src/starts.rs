@@ -506,17 +506,24 @@ mod tests {
         // A long s is an `s` to a case-insensitive pattern; a no-break space
         // is white space; a curly apostrophe is not a full stop.
         let text = "the work\u{17F}\u{a0}view’s. views! kit";
-        let patterns = [r"works\s+view", r"view[^.]{0,3}\.", r"kit"];
-        let found = starts(&patterns, text);
+        starts_of_every_match(&[r"works\s+view", r"view[^.]{0,3}\.", r"kit"], text);
+    }
+
+    /// The pass's starts for `patterns` in `text`, asserting that each
+    /// pattern matches and that every start of its own matches is among
+    /// them.
+    fn starts_of_every_match(patterns: &[&str], text: &str) -> Vec<Vec<usize>> {
+        let found = starts(patterns, text);
         for (pattern, found) in patterns.iter().zip(&found) {
             let regex = regex::Regex::new(&format!(r"(?i)(?-u:\b)(?:{pattern})")).unwrap();
             let expected: Vec<usize> = regex.find_iter(text).map(|m| m.start()).collect();
             assert!(!expected.is_empty(), "{pattern}");
             assert!(
                 expected.iter().all(|e| found.contains(e)),
-                "{pattern}: {found:?}"
+                "{pattern}: {expected:?} not all in {found:?}"
             );
         }
+        found
     }
 
     #[test]
@@ -532,16 +539,7 @@ mod tests {
             r"(?-i:[^a-z\s]+rust)",
             r"the\s+trust",
         ];
-        let found = starts(&patterns, text);
-        for (pattern, found) in patterns.iter().zip(&found) {
-            let regex = regex::Regex::new(&format!(r"(?i)(?-u:\b)(?:{pattern})")).unwrap();
-            let expected: Vec<usize> = regex.find_iter(text).map(|m| m.start()).collect();
-            assert!(!expected.is_empty(), "{pattern}");
-            assert!(
-                expected.iter().all(|e| found.contains(e)),
-                "{pattern}: {expected:?} not all in {found:?}"
-            );
-        }
+        let found = starts_of_every_match(&patterns, text);
         // Folded, `Working Together` also starts at "working together": a
         // false start, which the caller's anchored search rules out.
         assert_eq!(found[0], [0, 18, 36]);
