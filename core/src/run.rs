@@ -639,6 +639,10 @@ fn score_documents(
     plugins: &Plugins,
     config: &Config,
 ) -> Vec<ReviewResult> {
+    // A group whose files were all skipped or already done asks no plugin.
+    if documents.is_empty() {
+        return Vec::new();
+    }
     let mut by_plugin = score_with_each(documents, &plugins.instances)
         .into_iter()
         .map(Vec::into_iter)
