@@ -45,12 +45,16 @@ impl Runner {
     }
 
     /// Scores every document as [`Runner::score`] does, all in one turn at
-    /// the plugin, unless it is busy (its worker, or in this process another
-    /// thread): then `None`, at once.
+    /// the plugin, unless it is busy when the turn begins (its worker, or in
+    /// this process another thread): then `None`, at once. A worker taken
+    /// by another thread part-way through a turn is waited for.
     pub fn try_score_all(
         &self,
         outgoing: &[Outgoing<'_>],
     ) -> Option<Vec<Result<Validated, ScoreError>>> {
+        if outgoing.is_empty() {
+            return Some(Vec::new());
+        }
         match self {
             Runner::InProcess { instance, busy, .. } => {
                 let _busy = busy.try_lock().ok()?;
@@ -62,7 +66,7 @@ impl Runner {
                 )
             }
             Runner::Isolated(pool) => {
-                let (first, rest) = outgoing.split_first()?;
+                let (first, rest) = outgoing.split_first()?; // not empty: checked above
                 let first = pool.try_score(first)?;
                 Some(
                     std::iter::once(first)

@@ -40,10 +40,10 @@ pub fn words_in(document: &Document<'_>, kinds: &[SectionKind]) -> usize {
         .sum()
 }
 
-/// `text.split_whitespace().count()`, reading bytes: an ASCII byte's class
-/// comes from a table, and only the lead bytes of the few non-ASCII spaces
-/// (U+0085 and U+00A0 start with 0xC2, the rest with 0xE1-0xE3) are decoded
-/// and asked. Every plugin counts the words of every sentence in its scope,
+/// `text.split_whitespace().count()`, reading bytes: an ASCII byte is a
+/// space or not by its value, and only the lead bytes of the few non-ASCII
+/// spaces (U+0085 and U+00A0 start with 0xC2, the rest with 0xE1-0xE3) are
+/// decoded and asked. Every plugin counts the words of every sentence in its scope,
 /// and splitting decoded every character.
 fn count_unspaced_runs(text: &str) -> usize {
     let bytes = text.as_bytes();
