@@ -199,6 +199,11 @@ impl Lexicon {
         Ok(())
     }
 
+    /// Every cue's pattern, `patterns()` pattern `i` for `cues[i]`.
+    pub fn patterns(&self) -> &PatternSet {
+        &self.patterns
+    }
+
     /// The index of the cue with this id.
     pub fn cue_index(&self, id: &str) -> Option<usize> {
         self.cues.iter().position(|c| c.id == id)

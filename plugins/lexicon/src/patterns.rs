@@ -57,6 +57,12 @@ impl PatternSet {
         })
     }
 
+    /// The backward pass that says where the patterns may start, if they
+    /// have one.
+    pub fn starts(&self) -> Option<&Starts> {
+        self.starts.as_ref()
+    }
+
     /// Every pattern's matches in `text`, in text order: `result[i]` is what
     /// pattern `i`'s own leftmost-first `find_iter` would give.
     pub fn find_all(&self, text: &str) -> Vec<Vec<Span>> {
