@@ -5,7 +5,7 @@
 
 use crate::lexicon::{Hit, Lexicon};
 use lessons_plugin::abi::Span;
-use lessons_plugin::{Document, SectionKind};
+use lessons_plugin::{Document, SectionKind, count_unspaced_runs};
 // Distinct sentences are told apart by hashing their text: every sentence in
 // scope, in every plugin, for every review. SipHash's resistance to chosen
 // keys buys nothing here (a review cannot make a plugin slower than its own
@@ -38,32 +38,6 @@ pub fn words_in(document: &Document<'_>, kinds: &[SectionKind]) -> usize {
         .filter(|t| seen.insert(*t))
         .map(count_unspaced_runs)
         .sum()
-}
-
-/// `text.split_whitespace().count()`, reading bytes: an ASCII byte is a
-/// space or not by its value, and only the lead bytes of the few non-ASCII
-/// spaces (U+0085 and U+00A0 start with 0xC2, the rest with 0xE1-0xE3) are
-/// decoded and asked. Every plugin counts the words of every sentence in its scope,
-/// and splitting decoded every character.
-fn count_unspaced_runs(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut runs = 0;
-    let mut in_run = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let (is_space, len) = match bytes[at] {
-            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => (true, 1),
-            0xc2 | 0xe1..=0xe3 => {
-                let c = text[at..].chars().next().unwrap_or_default();
-                (c.is_whitespace(), c.len_utf8())
-            }
-            _ => (false, 1),
-        };
-        runs += usize::from(!is_space && !in_run);
-        in_run = !is_space;
-        at += len;
-    }
-    runs
 }
 
 /// The hits worth counting: at most one per (cue, distinct sentence text), so
@@ -138,38 +112,6 @@ pub fn per_thousand(amount: f64, words: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unspaced_runs_are_counted_as_splitting_on_white_space_counts_them() {
-        let texts = [
-            "",
-            " ",
-            "one",
-            "  two\twords \r\n",
-            "a\u{0b}b\u{0c}c",
-            "no\u{a0}break\u{85}next\u{2003}em\u{3000}ideographic\u{1680}ogham",
-            "not spaces: \u{c2a9}\u{e9}\u{2019}\u{1e9e}\u{3042}\u{e000} ©é’ẞあ",
-            "Child’s mother didn't attend; the GP's note (p. 4) said 3–4 visits.",
-        ];
-        for text in texts {
-            for (at, _) in text.char_indices() {
-                let text = &text[at..];
-                assert_eq!(
-                    count_unspaced_runs(text),
-                    text.split_whitespace().count(),
-                    "{text:?}"
-                );
-            }
-        }
-        for c in (0..=0x10ffff).filter_map(char::from_u32) {
-            let text = format!("a{c}b");
-            assert_eq!(
-                count_unspaced_runs(&text),
-                text.split_whitespace().count(),
-                "{c:?}"
-            );
-        }
-    }
 
     #[test]
     fn saturate_is_monotone_and_bounded() {

@@ -33,7 +33,7 @@ mod report;
 #[doc(hidden)]
 pub mod shim;
 
-pub use document::{Document, SectionKind, count_words};
+pub use document::{Document, SectionKind, count_unspaced_runs, count_words};
 pub use report::{Evidence, Report};
 
 /// A metric a scorer declares: its id, its range and a line saying what it
