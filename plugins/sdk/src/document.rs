@@ -248,7 +248,7 @@ fn bytes_within(eight: u64, low: u8, high: u8) -> u64 {
 
 /// Letters, digits and `'`.
 fn ascii_word_bytes(eight: u64) -> u64 {
-    bytes_within(eight | ONES * 0x20, b'a', b'z')
+    bytes_within(eight | (ONES * 0x20), b'a', b'z')
         | bytes_within(eight, b'0', b'9')
         | bytes_within(eight, b'\'', b'\'')
 }
