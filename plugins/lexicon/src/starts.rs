@@ -263,11 +263,22 @@ impl Rows {
         }
     }
 
-    /// The entry for the byte at `byte` read in `state`.
+    /// The entry for `byte` read in `state`, a number these rows gave.
+    ///
+    /// The walk spends most of its time here, and checking the index cost a
+    /// fifth of it (the passes alone, six catalogues: 10.1-10.3 ns a byte
+    /// checked, 7.9-8.5 not). It needs no check: `state` is below the
+    /// number of states (a walk ends at the first renumbering unless it is
+    /// alone, and an alone walk goes on from a state numbered after it),
+    /// every state has `width` entries, and every byte's class is below
+    /// `width`, which counts them.
     #[inline(always)]
     fn entry(&self, state: State, byte: u8) -> u16 {
         let class = usize::from(self.classes[usize::from(byte)]);
-        self.next[usize::from(state) * self.width + class]
+        let index = usize::from(state) * self.width + class;
+        debug_assert!(index < self.next.len());
+        // SAFETY: in bounds, as above.
+        unsafe { *self.next.get_unchecked(index) }
     }
 
     /// Forgets every state, as a cleared cache or a full numbering needs.
@@ -344,7 +355,10 @@ impl<'a> Walk<'a> {
     /// match state reports.
     #[inline(always)]
     fn step(&mut self, state: State, at: usize) -> Option<State> {
-        let byte = self.text[at];
+        debug_assert!(at < self.text.len());
+        // SAFETY: every walk steps down from the end of the text or from a
+        // cut inside it and stops at its start, so `at` is inside the text.
+        let byte = unsafe { *self.text.get_unchecked(at) };
         let entry = self.rows.entry(state, byte);
         if entry & NOTABLE == 0 {
             return Some(entry);
