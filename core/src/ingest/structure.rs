@@ -91,20 +91,18 @@ pub use lessons_plugin::count_words;
 fn split_lines(text: &str) -> Vec<Line<'_>> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
-                i - 1
-            } else {
-                i
-            };
-            lines.push(Line {
-                start,
-                end,
-                text: &text[start..end],
-            });
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let end = if i > start && text.as_bytes()[i - 1] == b'\r' {
+            i - 1
+        } else {
+            i
+        };
+        lines.push(Line {
+            start,
+            end,
+            text: &text[start..end],
+        });
+        start = i + 1;
     }
     if start < text.len() {
         lines.push(Line {
@@ -788,10 +786,9 @@ pub fn split_sentences(paragraph: &str) -> Vec<(usize, usize)> {
     // character's bytes: the scan jumps from one to the next instead of
     // decoding every character into a vector first (that vector, one per
     // paragraph, was the host's largest allocation in issue 8's profile).
-    let is_terminator = |b: &u8| matches!(b, b'.' | b'!' | b'?');
     let mut sentence_start = 0;
     let mut k = 0;
-    while let Some(found) = bytes[k..].iter().position(is_terminator) {
+    while let Some(found) = memchr::memchr3(b'.', b'!', b'?', &bytes[k..]) {
         let i = k + found;
         let mut j = i + 1;
         while let Some(c) = char_at(paragraph, j)
