@@ -22,7 +22,6 @@ use lessons_plugin::{Document, SectionKind};
 
 use crate::patterns::{PatternSet, WORD_BOUNDARY};
 use serde::Deserialize;
-use std::borrow::Cow;
 
 /// Why a catalogue could not be used.
 #[derive(Debug, Clone, PartialEq)]
@@ -255,24 +254,30 @@ impl Lexicon {
             end: span.start,
         });
         let mut looked_at = 0;
+        let mut look = |word: &str| {
+            if looked_at == self.window {
+                return Some(false);
+            }
+            looked_at += 1;
+            self.settles_negation(word)
+        };
         let mut small = [0u8; 16];
-        for word in before.rsplit(is_between_words).filter(|w| !w.is_empty()) {
-            let lower: Cow<'_, str> = if word.len() <= small.len() && word.is_ascii() {
-                let small = &mut small[..word.len()];
+        for word in words_back(before) {
+            if word.is_ascii()
+                && let Some(small) = small.get_mut(..word.len())
+            {
                 small.copy_from_slice(word.as_bytes());
                 small.make_ascii_lowercase();
-                Cow::Borrowed(std::str::from_utf8(small).unwrap_or_default())
-            } else {
-                Cow::Owned(word.to_lowercase())
-            };
+                if let Some(negated) = look(std::str::from_utf8(small).unwrap_or_default()) {
+                    return negated;
+                }
+                continue;
+            }
             // Lower-casing can make one word two ("İ" gains a combining dot,
             // which is not a letter), as it would in the whole sentence.
+            let lower = word.to_lowercase();
             for word in lower.rsplit(is_between_words).filter(|w| !w.is_empty()) {
-                if looked_at == self.window {
-                    return false;
-                }
-                looked_at += 1;
-                if let Some(negated) = self.settles_negation(word) {
+                if let Some(negated) = look(word) {
                     return negated;
                 }
             }
@@ -298,6 +303,38 @@ impl Lexicon {
 /// apostrophes.
 fn is_between_words(c: char) -> bool {
     !(c.is_alphanumeric() || c == '\'' || c == '’')
+}
+
+/// The words of `text`, last first: `text.rsplit(is_between_words)` without
+/// the empty pieces, reading an ASCII byte as itself rather than decoding
+/// every character backwards.
+fn words_back(text: &str) -> impl Iterator<Item = &str> {
+    let mut end = text.len();
+    std::iter::from_fn(move || {
+        end = skip_back(text, end, true);
+        let start = skip_back(text, end, false);
+        let word = &text[start..end];
+        end = start;
+        (!word.is_empty()).then_some(word)
+    })
+}
+
+/// Where a run of characters ending at `end` begins: characters between
+/// words (`between`) or characters of words.
+fn skip_back(text: &str, mut end: usize, between: bool) -> usize {
+    while let Some(&byte) = text.as_bytes()[..end].last() {
+        let (c, len) = if byte.is_ascii() {
+            (char::from(byte), 1)
+        } else {
+            let c = text[..end].chars().next_back().unwrap_or_default();
+            (c, c.len_utf8())
+        };
+        if is_between_words(c) != between {
+            break;
+        }
+        end -= len;
+    }
+    end
 }
 
 fn default_negators() -> Vec<String> {
@@ -641,6 +678,26 @@ phrases = ["should have known"]
                 negated_by_splitting(&lexicon, before),
                 "{before:?}"
             );
+        }
+    }
+
+    #[test]
+    fn words_are_read_back_as_splitting_would_give_them() {
+        for text in [
+            "",
+            "   ",
+            "The nurse didn’t visit; ‘no’ record — none.",
+            "İSTANBUL naïve Ärzte: “quoted” can't, 2024-25 x",
+            "日本語 and ελληνικά 😀x’s",
+        ] {
+            for (at, _) in text.char_indices() {
+                let text = &text[at..];
+                let split: Vec<&str> = text
+                    .rsplit(is_between_words)
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                assert_eq!(words_back(text).collect::<Vec<_>>(), split, "{text:?}");
+            }
         }
     }
 
