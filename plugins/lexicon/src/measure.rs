@@ -148,7 +148,8 @@ mod tests {
         let mut seen = HashSet::default();
         assert!(seen.insert(SentenceText(&one)));
         assert!(seen.insert(SentenceText(&other)));
-        assert!(!seen.insert(SentenceText(&one.clone())));
+        let again = one.clone();
+        assert!(!seen.insert(SentenceText(&again)));
         assert!(seen.insert(SentenceText("short")));
         assert!(!seen.insert(SentenceText("short")));
     }
