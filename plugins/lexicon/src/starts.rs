@@ -35,21 +35,27 @@
 //!   over 100 reviews, where they build their states: 23.9-30.5 ns a byte
 //!   for six catalogues → 13.6-14.9).
 //!
-//! Each step of the walk waits for one load from a table of transitions,
-//! and two things make those loads quicker:
+//! Each step of the walk is a load from a table of transitions that waits
+//! on the load before it. The passes alone, six catalogues over 100
+//! reviews, warm, went from 15.1-15.9 ns a byte to 6.0 as follows (issue 8):
 //!
-//! - **Rows of its own.** The walk does not read the DFA's table, whose
-//!   rows are 64 entries of 32 bits, but copies each transition it learns
-//!   into [`Rows`]: 16-bit state numbers, rows as wide as the classes, and
-//!   the fold built into the byte's class. A catalogue's table shrinks to a
-//!   third (about 0.4 MB for the largest, after 100 reviews) and fits in the
-//!   core's own cache, where the DFA's did not (the passes alone, six
-//!   catalogues over 100 reviews: 15.1-15.9 ns a byte → 10.3-10.7).
 //! - **Four chains.** A long text is cut into four pieces walked together,
-//!   four loads in flight instead of one (with the DFA's own table: 23-26
-//!   ns a byte for six catalogues with one chain, 15 with four; issue 8).
-//!   The chain from above then reads on into each piece until it agrees
-//!   with a fresh one, which finds the matches that cross a cut.
+//!   four loads in flight instead of one (23-26 ns a byte with one chain,
+//!   15 with four). The chain from above then reads on into each piece
+//!   until it agrees with a fresh one, which finds the matches that cross
+//!   a cut.
+//! - **Rows of its own** ([`Rows`]). The walk copies each transition it
+//!   learns from the DFA into a table whose entries say where the next
+//!   state's row begins, rows as wide as the byte classes (the DFA rounds
+//!   them up to a power of two), and the fold built into the byte's class:
+//!   a step is a class, an addition and a load, with no multiplication and
+//!   no bounds check on the chain from one state to the next (15.1-15.9 →
+//!   10.3-10.7, and 6.0 with the next two).
+//! - **Unchecked reads** where the walk's invariants keep the index in
+//!   bounds (→ 7.9-8.5).
+//! - **Plain steps in registers.** While no chain meets a match or a state
+//!   not yet in the rows, the chains step in a loop with no call, so their
+//!   states stay in registers (→ 6.0).
 //!
 //! The crate's own overlapping reverse search reports every pattern after
 //! the first in a match state one byte early (regex-automata 0.4.19), so the
@@ -205,35 +211,35 @@ impl Tables {
     }
 }
 
-/// A state as the walk knows it: its number in [`Rows`].
-type State = u16;
+/// A state as the walk knows it: where its row begins in the rows' table,
+/// its number times the width of a row. A step is then one addition and
+/// one load, with no multiplication between them.
+type State = u32;
 
 /// A transition to a state the walk must look at: a match (record its
-/// patterns) or a quit (give up). The state's number is in the low bits.
-const NOTABLE: u16 = 1 << 15;
+/// patterns) or a quit (give up).
+const NOTABLE: u32 = 1 << 31;
 
 /// A transition not yet in the rows.
-const UNKNOWN: u16 = u16::MAX;
+const UNKNOWN: u32 = u32::MAX;
 
-/// The most states the rows number before they start again: every number
-/// below [`NOTABLE`], but for the one that would read as [`UNKNOWN`].
-const MOST_STATES: usize = (NOTABLE - 1) as usize;
+/// The most states the rows number before they start again.
+const MOST_STATES: usize = 1 << 16;
 
 /// The lazy DFA's transitions, copied as the walk learns them into a table
-/// about a third the size of the DFA's own: 16-bit state numbers instead of
-/// 32-bit, and rows as wide as the byte classes, where the DFA rounds them
-/// up to a power of two (42-63 classes, 64 entries). The walk waits on
-/// loads from this table, so the fewer cache lines it covers, the more of
-/// them stay in the core's own caches. A byte's class is looked up already
-/// folded, one load where the DFA's own step is a fold and a load.
+/// of its own: each entry is where the next state's row begins, so that a
+/// step is an addition and a load (the DFA's own step is a fold, a class, an
+/// addition and a load, and checks the bounds); rows are as wide as the
+/// byte classes, where the DFA rounds them up to a power of two; and a
+/// byte's class is looked up already folded.
 struct Rows {
     /// Each byte's class, read as the patterns were [`folded`].
     classes: [u8; 256],
     /// Entries per row: the number of byte classes.
     width: usize,
-    /// `next[state * width + class]`: the next state, `UNKNOWN`, or a
-    /// state marked [`NOTABLE`].
-    next: Vec<u16>,
+    /// `next[state + class]`: the next state, `UNKNOWN`, or a state marked
+    /// [`NOTABLE`].
+    next: Vec<u32>,
     /// The DFA's own identifier of each numbered state.
     lazy: Vec<LazyStateID>,
     numbers: FxHashMap<LazyStateID, State>,
@@ -263,22 +269,66 @@ impl Rows {
         }
     }
 
-    /// The entry for `byte` read in `state`, a number these rows gave.
+    /// The entry for `byte` read in `state`, a row these rows gave.
     ///
     /// The walk spends most of its time here, and checking the index cost a
     /// fifth of it (the passes alone, six catalogues: 10.1-10.3 ns a byte
-    /// checked, 7.9-8.5 not). It needs no check: `state` is below the
-    /// number of states (a walk ends at the first renumbering unless it is
-    /// alone, and an alone walk goes on from a state numbered after it),
-    /// every state has `width` entries, and every byte's class is below
+    /// checked, 7.9-8.5 not). It needs no check: `state` begins a row of
+    /// the current numbering (a walk ends at the first renumbering unless it
+    /// is alone, and an alone walk goes on from a state numbered after it),
+    /// every row has `width` entries, and every byte's class is below
     /// `width`, which counts them.
     #[inline(always)]
-    fn entry(&self, state: State, byte: u8) -> u16 {
-        let class = usize::from(self.classes[usize::from(byte)]);
-        let index = usize::from(state) * self.width + class;
+    fn entry(&self, state: usize, byte: u8) -> u32 {
+        let index = state + usize::from(self.classes[usize::from(byte)]);
         debug_assert!(index < self.next.len());
         // SAFETY: in bounds, as above.
         unsafe { *self.next.get_unchecked(index) }
+    }
+
+    /// The DFA's identifier of a state.
+    fn lazy_of(&self, state: State) -> LazyStateID {
+        self.lazy[state as usize / self.width]
+    }
+
+    /// Steps every chain down together, at most `most` steps, while every
+    /// step is plain: to a state in the rows that is neither a match nor a
+    /// quit. Returns how many steps were taken. With no call in the loop,
+    /// the chains' states stay in registers; the full step's call to its
+    /// slow path made them go to memory and back at every byte.
+    #[inline(never)]
+    fn plain_steps(
+        &self,
+        text: &[u8],
+        states: &mut [State; CHAINS],
+        ats: &mut [usize; CHAINS],
+        most: usize,
+    ) -> usize {
+        let mut now: [usize; CHAINS] = states.map(|state| state as usize);
+        let mut at = *ats;
+        let mut taken = 0;
+        while taken < most {
+            let mut next = [0usize; CHAINS];
+            let mut notable = 0;
+            for k in 0..CHAINS {
+                // SAFETY: each chain stops `most` steps above the foot of
+                // its piece, so `at[k] - 1` stays inside the text.
+                let byte = unsafe { *text.get_unchecked(at[k] - 1) };
+                next[k] = self.entry(now[k], byte) as usize;
+                notable |= next[k];
+            }
+            if notable & NOTABLE as usize != 0 {
+                break;
+            }
+            now = next;
+            for position in &mut at {
+                *position -= 1;
+            }
+            taken += 1;
+        }
+        *states = now.map(|state| state as State);
+        *ats = at;
+        taken
     }
 
     /// Forgets every state, as a cleared cache or a full numbering needs.
@@ -295,7 +345,7 @@ impl Rows {
         if let Some(&state) = self.numbers.get(&lazy) {
             return state;
         }
-        let state = self.lazy.len() as State;
+        let state = (self.lazy.len() * self.width) as State;
         self.lazy.push(lazy);
         self.numbers.insert(lazy, state);
         self.next.resize(self.next.len() + self.width, UNKNOWN);
@@ -359,7 +409,7 @@ impl<'a> Walk<'a> {
         // SAFETY: every walk steps down from the end of the text or from a
         // cut inside it and stops at its start, so `at` is inside the text.
         let byte = unsafe { *self.text.get_unchecked(at) };
-        let entry = self.rows.entry(state, byte);
+        let entry = self.rows.entry(state as usize, byte);
         if entry & NOTABLE == 0 {
             return Some(entry);
         }
@@ -368,12 +418,12 @@ impl<'a> Walk<'a> {
 
     /// A step to a state not yet in the rows, or to a match or quit state.
     #[inline(never)]
-    fn step_notably(&mut self, state: State, byte: u8, entry: u16, at: usize) -> Option<State> {
+    fn step_notably(&mut self, state: State, byte: u8, entry: u32, at: usize) -> Option<State> {
         let next = match entry {
             UNKNOWN => self.build(state, byte)?,
             notable => notable & !NOTABLE,
         };
-        let lazy = self.rows.lazy[usize::from(next)];
+        let lazy = self.rows.lazy_of(next);
         if lazy.is_match() {
             // A DFA reports a match one byte late: it starts after `at`.
             self.record(lazy, at + 1);
@@ -387,7 +437,7 @@ impl<'a> Walk<'a> {
     /// the rows unless the numbering started again meanwhile.
     fn build(&mut self, state: State, byte: u8) -> Option<State> {
         let renumberings = self.rows.renumberings;
-        let from = self.rows.lazy[usize::from(state)];
+        let from = self.rows.lazy_of(state);
         let lazy = self
             .dfa
             .next_state(self.cache, from, byte.to_ascii_lowercase())
@@ -396,8 +446,7 @@ impl<'a> Walk<'a> {
         if self.rows.renumberings == renumberings {
             let class = usize::from(self.rows.classes[usize::from(byte)]);
             let notable = lazy.is_match() || lazy.is_quit();
-            self.rows.next[usize::from(state) * self.rows.width + class] =
-                if notable { next | NOTABLE } else { next };
+            self.rows.next[state as usize + class] = if notable { next | NOTABLE } else { next };
         }
         Some(next)
     }
@@ -405,11 +454,11 @@ impl<'a> Walk<'a> {
     /// The state after reading the byte at `at`, recording nothing.
     fn step_quietly(&mut self, state: State, at: usize) -> Option<State> {
         let byte = self.text[at];
-        let next = match self.rows.entry(state, byte) {
+        let next = match self.rows.entry(state as usize, byte) {
             UNKNOWN => self.build(state, byte)?,
             entry => entry & !NOTABLE,
         };
-        (!self.rows.lazy[usize::from(next)].is_quit()).then_some(next)
+        (!self.rows.lazy_of(next).is_quit()).then_some(next)
     }
 
     fn record(&mut self, state: LazyStateID, offset: usize) {
@@ -428,7 +477,7 @@ impl<'a> Walk<'a> {
 
     /// Ends a chain at the start of the text.
     fn finish(&mut self, state: State) -> Option<()> {
-        let from = self.rows.lazy[usize::from(state)];
+        let from = self.rows.lazy_of(state);
         let lazy = self.dfa.next_eoi_state(self.cache, from).ok()?;
         self.number(lazy)?;
         if lazy.is_match() {
@@ -476,11 +525,22 @@ impl<'a> Walk<'a> {
                 states[k] = self.step(states[k], ats[k])?;
             }
         }
-        for _ in 0..shortest {
+        let mut left = shortest;
+        while left > 0 {
+            let plain = self
+                .rows
+                .plain_steps(self.text, &mut states, &mut ats, left);
+            left -= plain;
+            if left == 0 {
+                break;
+            }
+            // Some chain's next step leads to a state not yet in the rows,
+            // or to a match: every chain takes this step the full way.
             for k in 0..CHAINS {
                 ats[k] -= 1;
                 states[k] = self.step(states[k], ats[k])?;
             }
+            left -= 1;
         }
         self.finish(states[0])?;
         for k in 1..CHAINS {
