@@ -210,13 +210,16 @@ impl Lexicon {
 
     /// Every hit of every cue in the document, in text order, after scope,
     /// quotation and negation are applied. All cues are matched in one pass
-    /// over the whole text; hits are placed in sentences by binary search.
+    /// over the whole text; each cue's matches come in text order, and are
+    /// placed in sentences by a cursor that moves down the sentences with
+    /// them.
     pub fn scan(&self, document: &Document<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         let matches = self.patterns.find_all(document.text);
         for (index, (cue, spans)) in self.cues.iter().zip(matches).enumerate() {
+            let mut cursor = 0;
             for span in spans {
-                let Some(sentence) = sentence_at(document, span.start) else {
+                let Some(sentence) = sentence_from(document, &mut cursor, span.start) else {
                     continue;
                 };
                 if self.keeps(cue, document, sentence, span) {
@@ -346,12 +349,20 @@ fn default_negators() -> Vec<String> {
     .collect()
 }
 
-fn sentence_at(document: &Document<'_>, offset: u64) -> Option<usize> {
-    let i = document
-        .sentences
-        .partition_point(|s| s.span.start <= offset);
-    let candidate = i.checked_sub(1)?;
-    (offset < document.sentences[candidate].span.end).then_some(candidate)
+/// The sentence holding `offset`: the last to start at or before it, if it
+/// ends after it. `cursor` is where the search begins and is left at that
+/// last sentence, so that offsets in text order cost one pass over the
+/// sentences (they are in text order too).
+fn sentence_from(document: &Document<'_>, cursor: &mut usize, offset: u64) -> Option<usize> {
+    let sentences = document.sentences;
+    while sentences
+        .get(*cursor + 1)
+        .is_some_and(|next| next.span.start <= offset)
+    {
+        *cursor += 1;
+    }
+    let sentence = sentences.get(*cursor)?;
+    (sentence.span.start <= offset && offset < sentence.span.end).then_some(*cursor)
 }
 
 fn compile(file: CueFile) -> Result<Cue, LexiconError> {
@@ -598,6 +609,38 @@ id = "blame"
 stems = ["blam*"]
 phrases = ["should have known"]
 "#;
+
+    #[test]
+    fn the_cursor_places_offsets_in_order_as_a_search_would() {
+        let text = "One. Two two.  Three.\n\nFour four four.";
+        let sentences: Vec<Sentence> = [(0, 4), (5, 13), (15, 21), (23, 38)]
+            .into_iter()
+            .map(|(start, end)| Sentence {
+                span: Span { start, end },
+                paragraph: 0,
+                section: 0,
+                flags: 0,
+            })
+            .collect();
+        let review = document(text, &sentences, &[], &[]);
+        let searched = |offset: u64| {
+            let i = sentences.partition_point(|s| s.span.start <= offset);
+            let candidate = i.checked_sub(1)?;
+            (offset < sentences[candidate].span.end).then_some(candidate)
+        };
+        let mut cursor = 0;
+        for offset in 0..=text.len() as u64 + 1 {
+            assert_eq!(
+                sentence_from(&review, &mut cursor, offset),
+                searched(offset),
+                "{offset}"
+            );
+        }
+        assert_eq!(
+            sentence_from(&document(text, &[], &[], &[]), &mut 0, 3),
+            None
+        );
+    }
 
     #[test]
     fn stems_and_phrases_match_whole_words_across_line_breaks() {
