@@ -257,7 +257,7 @@ impl Lexicon {
             end: span.start,
         });
         let mut looked_at = 0;
-        let mut look = |word: &str| {
+        let mut look = |word: &[u8]| {
             if looked_at == self.window {
                 return Some(false);
             }
@@ -271,7 +271,7 @@ impl Lexicon {
             {
                 small.copy_from_slice(word.as_bytes());
                 small.make_ascii_lowercase();
-                if let Some(negated) = look(std::str::from_utf8(small).unwrap_or_default()) {
+                if let Some(negated) = look(small) {
                     return negated;
                 }
                 continue;
@@ -280,7 +280,7 @@ impl Lexicon {
             // which is not a letter), as it would in the whole sentence.
             let lower = word.to_lowercase();
             for word in lower.rsplit(is_between_words).filter(|w| !w.is_empty()) {
-                if let Some(negated) = look(word) {
+                if let Some(negated) = look(word.as_bytes()) {
                     return negated;
                 }
             }
@@ -291,13 +291,13 @@ impl Lexicon {
     /// What a lower-cased word read back from a match says of negation: a
     /// clause break ("but") ends the search, not negated; a negator (or a
     /// word ending in "n't") ends it, negated; any other word says nothing.
-    fn settles_negation(&self, word: &str) -> Option<bool> {
-        if matches!(word, "but" | "however" | "although" | "though" | "yet") {
+    fn settles_negation(&self, word: &[u8]) -> Option<bool> {
+        if matches!(word, b"but" | b"however" | b"although" | b"though" | b"yet") {
             return Some(false);
         }
-        let negator = self.negators.iter().any(|n| n == word)
-            || word.ends_with("n't")
-            || word.ends_with("n’t");
+        let negator = self.negators.iter().any(|n| n.as_bytes() == word)
+            || word.ends_with(b"n't")
+            || word.ends_with("n’t".as_bytes());
         negator.then_some(true)
     }
 }
@@ -682,7 +682,7 @@ phrases = ["should have known"]
             .iter()
             .rev()
             .take(lexicon.window)
-            .find_map(|word| lexicon.settles_negation(word))
+            .find_map(|word| lexicon.settles_negation(word.as_bytes()))
             .unwrap_or(false)
     }
 

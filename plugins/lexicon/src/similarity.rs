@@ -171,7 +171,7 @@ pub fn terms(text: &str) -> BTreeSet<String> {
 fn term(word: &str) -> Option<String> {
     if !word.is_ascii() {
         let lower = word.to_lowercase();
-        let content = lower.len() > 2 && !is_stopword(&lower);
+        let content = lower.len() > 2 && !is_stopword(lower.as_bytes());
         return content.then(|| lower.chars().take(PREFIX).collect());
     }
     if word.len() <= 2 {
@@ -181,15 +181,17 @@ fn term(word: &str) -> Option<String> {
     if let Some(small) = small.get_mut(..word.len()) {
         small.copy_from_slice(word.as_bytes());
         small.make_ascii_lowercase();
-        if is_stopword(std::str::from_utf8(small).unwrap_or_default()) {
+        if is_stopword(small) {
             return None;
         }
     }
     Some(word[..word.len().min(PREFIX)].to_ascii_lowercase())
 }
 
-fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
+fn is_stopword(word: &[u8]) -> bool {
+    STOPWORDS
+        .binary_search_by(|stopword| stopword.as_bytes().cmp(word))
+        .is_ok()
 }
 
 /// The cosine similarity of two term sets.
