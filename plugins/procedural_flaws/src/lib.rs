@@ -125,10 +125,11 @@ impl Scorer for ProceduralFlaws {
 impl ProceduralFlaws {
     fn diagnose(&self, document: &Document<'_>, hits: &[&Hit], report: &mut Report) -> Diagnosis {
         let generic: Vec<&Hit> = self.hits_of(hits, "generic_procedure");
+        let longest = generic.iter().map(|h| h.span.end - h.span.start).max();
         let named: Vec<&Hit> = self
             .hits_of(hits, "procedure")
             .into_iter()
-            .filter(|h| !generic.iter().any(|g| overlaps(g, h)))
+            .filter(|h| !overlaps_any(&generic, longest, h))
             .collect();
         let procedures: BTreeSet<usize> = named.iter().map(|h| h.sentence).collect();
         let departures = self.hits_of(hits, "departure");
@@ -151,16 +152,15 @@ impl ProceduralFlaws {
                 vec![reach(document, s)]
             };
             for unit in units {
-                let inside = |h: &Hit| measure::within(h.span, unit);
-                let names: Vec<&Hit> = named.iter().copied().filter(|h| inside(h)).collect();
+                let names: Vec<&Hit> = inside(&named, unit).collect();
                 // A departure beside the name, or a paragraph that says what
                 // was required and what happened instead.
-                let beside = |h: &&Hit| inside(h) && (in_table || h.sentence == s);
+                let beside = inside(&departures, unit).any(|h| in_table || h.sentence == s);
                 let told_across = !in_table
-                    && departures.iter().any(|h| inside(h))
-                    && requirements.iter().any(|h| inside(h));
+                    && inside(&departures, unit).next().is_some()
+                    && inside(&requirements, unit).next().is_some();
                 if names.is_empty()
-                    || !(departures.iter().any(beside) || told_across)
+                    || !(beside || told_across)
                     || !seen_text.insert(document.slice(unit))
                 {
                     continue;
@@ -169,7 +169,7 @@ impl ProceduralFlaws {
                 for hit in names {
                     flawed_names.insert(procedure_name(document.slice(hit.span)));
                 }
-                let explained = explanations.iter().any(|h| inside(h))
+                let explained = inside(&explanations, unit).next().is_some()
                     || (!in_table
                         && explained_near
                             .range(s.saturating_sub(EXPLANATION_REACH)..=s + EXPLANATION_REACH)
@@ -225,8 +225,30 @@ fn reach(document: &Document<'_>, sentence: usize) -> Span {
         .map_or(document.sentences[sentence].span, |p| p.span)
 }
 
-fn overlaps(a: &Hit, b: &Hit) -> bool {
-    a.span.start < b.span.end && b.span.start < a.span.end
+/// The hits of `hits` (in text order, as a scan gives them) that lie inside
+/// `unit`, found from where they start rather than by asking every hit of
+/// the review for every unit.
+fn inside<'a, 'h>(hits: &'a [&'h Hit], unit: Span) -> impl Iterator<Item = &'h Hit> + 'a {
+    let first = hits.partition_point(|h| h.span.start < unit.start);
+    hits[first..]
+        .iter()
+        .copied()
+        .take_while(move |h| h.span.start <= unit.end)
+        .filter(move |h| measure::within(h.span, unit))
+}
+
+/// Whether any of `hits` (in text order, the longest `longest` bytes long)
+/// overlaps `hit`: only those that start before it ends, and after it starts
+/// less the longest, can.
+fn overlaps_any(hits: &[&Hit], longest: Option<u64>, hit: &Hit) -> bool {
+    let Some(longest) = longest else {
+        return false;
+    };
+    let from = hits.partition_point(|h| h.span.start + longest <= hit.span.start);
+    let to = hits.partition_point(|h| h.span.start < hit.span.end);
+    hits[from..to.max(from)]
+        .iter()
+        .any(|h| h.span.start < hit.span.end && hit.span.start < h.span.end)
 }
 
 /// A procedure's name for counting distinct procedures: its last two words,
@@ -268,3 +290,56 @@ fn sub_span(span: Span, range: &std::ops::Range<usize>) -> Span {
 }
 
 export_scorer!(ProceduralFlaws);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(start: u64, end: u64) -> Hit {
+        Hit {
+            cue: 0,
+            sentence: 0,
+            span: Span { start, end },
+        }
+    }
+
+    #[test]
+    fn hits_inside_a_unit_and_overlaps_are_found_as_asking_each_hit_finds_them() {
+        let owned: Vec<Hit> = [
+            (0, 4),
+            (2, 9),
+            (5, 6),
+            (5, 12),
+            (9, 9),
+            (10, 30),
+            (12, 14),
+            (31, 33),
+        ]
+        .into_iter()
+        .map(|(start, end)| hit(start, end))
+        .collect();
+        let hits: Vec<&Hit> = owned.iter().collect();
+        let longest = hits.iter().map(|h| h.span.end - h.span.start).max();
+        for start in 0..35 {
+            for end in start..36 {
+                let unit = Span { start, end };
+                let asked: Vec<&Hit> = hits
+                    .iter()
+                    .copied()
+                    .filter(|h| measure::within(h.span, unit))
+                    .collect();
+                assert_eq!(inside(&hits, unit).collect::<Vec<_>>(), asked, "{unit:?}");
+                let probe = hit(start, end);
+                let overlapping = hits
+                    .iter()
+                    .any(|h| h.span.start < probe.span.end && probe.span.start < h.span.end);
+                assert_eq!(
+                    overlaps_any(&hits, longest, &probe),
+                    overlapping,
+                    "{unit:?}"
+                );
+            }
+        }
+        assert!(!overlaps_any(&[], None, &hit(0, 5)));
+    }
+}
