@@ -845,23 +845,35 @@ mod tests {
         assert_eq!(folded(&class), expected);
     }
 
+    /// Patterns whose backward DFA keeps building states over `long_text`.
+    const MANY_STATES: [&str; 3] = [
+        r"the\s+(?:\w+\s+){1,3}form\s+left",
+        r"left",
+        r"form(?-u:\w)*",
+    ];
+
+    fn many_states_with_cache(cache_bytes: usize) -> Option<Starts> {
+        let sources: Vec<String> = MANY_STATES.iter().map(|p| format!("(?i){p}")).collect();
+        Starts::new(&sources, cache_bytes)
+    }
+
+    fn long_text() -> String {
+        "The old blue form left her; the forms, left. Theformed forms left ".repeat(200)
+    }
+
     #[test]
     fn a_cache_cleared_mid_walk_loses_no_start() {
         // A cache too small for the text is cleared again and again; the
         // chains' states go stale and the walk falls back to one chain.
-        let patterns = [
-            r"the\s+(?:\w+\s+){1,3}form\s+left",
-            r"left",
-            r"form(?-u:\w)*",
-        ];
-        let sources: Vec<String> = patterns.iter().map(|p| format!("(?i){p}")).collect();
-        let roomy = Starts::new(&sources, 1 << 20).unwrap();
+        let roomy = many_states_with_cache(1 << 20).unwrap();
         let cramped = (12..20)
-            .find_map(|bits| Starts::new(&sources, 1 << bits))
+            .find_map(|bits| many_states_with_cache(1 << bits))
             .unwrap();
-        let text = "The old blue form left her; the forms, left. Theformed forms left ".repeat(200);
-        let expected = roomy.find_in_pieces(&text, patterns.len(), false).unwrap();
-        assert_eq!(cramped.find(&text, patterns.len()).unwrap(), expected);
+        let text = long_text();
+        let expected = roomy
+            .find_in_pieces(&text, MANY_STATES.len(), false)
+            .unwrap();
+        assert_eq!(cramped.find(&text, MANY_STATES.len()).unwrap(), expected);
     }
 
     #[test]
@@ -869,23 +881,18 @@ mod tests {
         // With room for a handful of states, the numbering starts again and
         // again mid-walk: the chains' states go stale and the walk falls back
         // to one chain, which numbers on.
-        let patterns = [
-            r"the\s+(?:\w+\s+){1,3}form\s+left",
-            r"left",
-            r"form(?-u:\w)*",
-        ];
-        let sources: Vec<String> = patterns.iter().map(|p| format!("(?i){p}")).collect();
-        let starts = Starts::new(&sources, 1 << 20).unwrap();
-        let text = "The old blue form left her; the forms, left. Theformed forms left ".repeat(200);
-        let expected = starts.find_in_pieces(&text, patterns.len(), false).unwrap();
+        let starts = many_states_with_cache(1 << 20).unwrap();
+        let text = long_text();
+        let expected = starts
+            .find_in_pieces(&text, MANY_STATES.len(), false)
+            .unwrap();
         assert!(expected.iter().all(|list| !list.is_empty()));
         let mut cramped = Tables::new(&starts.dfa);
         cramped.rows.most_states = 4;
-        let found = starts
-            .walk(&mut cramped, &text, patterns.len(), true)
+        let mut found = starts
+            .walk(&mut cramped, &text, MANY_STATES.len(), true)
             .unwrap();
         assert!(cramped.rows.renumberings > 1);
-        let mut found = found;
         for list in &mut found {
             list.sort_unstable();
             list.dedup();
