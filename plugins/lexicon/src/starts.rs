@@ -39,11 +39,11 @@
 //! on the load before it. The passes alone, six catalogues over 100
 //! reviews, warm, went from 15.1-15.9 ns a byte to 6.0 as follows (issue 8):
 //!
-//! - **Four chains.** A long text is cut into four pieces walked together,
-//!   four loads in flight instead of one (23-26 ns a byte with one chain,
-//!   15 with four). The chain from above then reads on into each piece
-//!   until it agrees with a fresh one, which finds the matches that cross
-//!   a cut.
+//! - **Four chains** (an earlier session: 23-26 ns a byte with one chain,
+//!   15 with four). A long text is cut into four pieces walked together,
+//!   four loads in flight instead of one. The chain from above then reads
+//!   on into each piece until it agrees with a fresh one, which finds the
+//!   matches that cross a cut.
 //! - **Rows of its own** ([`Rows`]). The walk copies each transition it
 //!   learns from the DFA into a table whose entries say where the next
 //!   state's row begins, rows as wide as the byte classes (the DFA rounds
