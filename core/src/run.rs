@@ -491,6 +491,11 @@ pub fn score_observed(
     let settle_all = || -> Vec<Fate> {
         let groups: Vec<Vec<Fate>> = files
             .par_chunks(REVIEWS_PER_TURN)
+            // Every group its own task: rayon splits a range only when a
+            // thread steals from it, so a thread could be left running a long
+            // run of groups alone while the other had nothing to steal (half
+            // a second at the end of 500 MB).
+            .with_max_len(1)
             .map(|paths| {
                 let fates = settle_group(paths, plugins, config, observer, retention);
                 for path in paths {
