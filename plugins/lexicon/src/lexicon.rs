@@ -198,7 +198,7 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Every cue's pattern, `patterns()` pattern `i` for `cues[i]`.
+    /// The catalogue's patterns, pattern `i` for `cues[i]`, searched together.
     pub fn patterns(&self) -> &PatternSet {
         &self.patterns
     }
@@ -264,13 +264,9 @@ impl Lexicon {
             looked_at += 1;
             self.settles_negation(word)
         };
-        let mut small = [0u8; 16];
+        let mut buffer = [0u8; 16];
         for word in words_back(before) {
-            if word.is_ascii()
-                && let Some(small) = small.get_mut(..word.len())
-            {
-                small.copy_from_slice(word.as_bytes());
-                small.make_ascii_lowercase();
+            if let Some(small) = lower_case_on_stack(word, &mut buffer) {
                 if let Some(negated) = look(small) {
                     return negated;
                 }
@@ -300,6 +296,19 @@ impl Lexicon {
             || word.ends_with("n’t".as_bytes());
         negator.then_some(true)
     }
+}
+
+/// A short ASCII word lower-cased in `buffer`, or `None` for a word that is
+/// not ASCII or does not fit: most words are both, and lower-casing them
+/// needs no allocation.
+pub(crate) fn lower_case_on_stack<'b>(word: &str, buffer: &'b mut [u8; 16]) -> Option<&'b [u8]> {
+    if !word.is_ascii() {
+        return None;
+    }
+    let small = buffer.get_mut(..word.len())?;
+    small.copy_from_slice(word.as_bytes());
+    small.make_ascii_lowercase();
+    Some(small)
 }
 
 /// What parts words for negation: anything but letters, digits and

@@ -21,6 +21,13 @@ use std::hash::{Hash, Hasher};
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct SentenceText<'a>(&'a str);
 
+impl<'a> SentenceText<'a> {
+    /// The text of sentence `sentence` of the document.
+    fn of(document: &Document<'a>, sentence: usize) -> SentenceText<'a> {
+        SentenceText(document.slice(document.sentences[sentence].span))
+    }
+}
+
 impl Hash for SentenceText<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         let bytes = self.0.as_bytes();
@@ -65,10 +72,7 @@ pub fn words_in(document: &Document<'_>, kinds: &[SectionKind]) -> usize {
 pub fn distinct<'h>(document: &Document<'_>, hits: &'h [Hit]) -> Vec<&'h Hit> {
     let mut seen = HashSet::default();
     hits.iter()
-        .filter(|h| {
-            let text = document.slice(document.sentences[h.sentence].span);
-            seen.insert((h.cue, SentenceText(text)))
-        })
+        .filter(|h| seen.insert((h.cue, SentenceText::of(document, h.sentence))))
         .collect()
 }
 
@@ -90,11 +94,7 @@ pub fn sentences_with(
     let mut seen = HashSet::default();
     hits.iter()
         .filter(|h| cues.contains(&lexicon.cues[h.cue].id.as_str()))
-        .filter(|h| {
-            seen.insert(SentenceText(
-                document.slice(document.sentences[h.sentence].span),
-            ))
-        })
+        .filter(|h| seen.insert(SentenceText::of(document, h.sentence)))
         .count()
 }
 

@@ -12,6 +12,7 @@
 //! text = "one agency did not know what another agency had recorded"
 //! ```
 
+use crate::lexicon::lower_case_on_stack;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -166,8 +167,9 @@ pub fn terms(text: &str) -> BTreeSet<String> {
 }
 
 /// A word's term: lower-cased and cut to [`PREFIX`] characters, unless it
-/// is shorter than three bytes or a stopword. An ASCII word is lower-cased
-/// on the stack, and only as far as a stopword or the prefix reaches.
+/// is shorter than three bytes or a stopword. A short ASCII word is
+/// lower-cased on the stack to be asked whether it is a stopword (every
+/// stopword is short); only its term is allocated.
 fn term(word: &str) -> Option<String> {
     if !word.is_ascii() {
         let lower = word.to_lowercase();
@@ -177,13 +179,9 @@ fn term(word: &str) -> Option<String> {
     if word.len() <= 2 {
         return None;
     }
-    let mut small = [0u8; 16];
-    if let Some(small) = small.get_mut(..word.len()) {
-        small.copy_from_slice(word.as_bytes());
-        small.make_ascii_lowercase();
-        if is_stopword(small) {
-            return None;
-        }
+    let mut buffer = [0u8; 16];
+    if lower_case_on_stack(word, &mut buffer).is_some_and(is_stopword) {
+        return None;
     }
     Some(word[..word.len().min(PREFIX)].to_ascii_lowercase())
 }

@@ -204,7 +204,8 @@ const TOPS: u64 = ONES * 0x80;
 ///
 /// Every scorer counts the words of the sentences in its scope, and the
 /// host counts a review's; eight bytes at a time, with no branch per byte,
-/// counting cost a third of what a byte at a time did (issue 8).
+/// words cost 0.63 ns a byte where a byte at a time cost 0.98, and runs of
+/// anything but white space 0.70 where they cost 1.82 (issue 8).
 fn count_runs(text: &str, ascii: fn(u64) -> u64, other: fn(char) -> bool) -> usize {
     let bytes = text.as_bytes();
     let mut runs = 0;
