@@ -13,8 +13,10 @@
 
 use crate::starts::Starts;
 use lessons_plugin::abi::Span;
+use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input, MatchKind};
+use std::sync::{Arc, Mutex};
 
 /// An ASCII word boundary. A Unicode `\b` makes the regex engine fall back
 /// from its lazy DFA to a much slower NFA simulation on any non-ASCII text
@@ -29,8 +31,10 @@ const DFA_CACHE_BYTES: usize = 16 * 1024 * 1024;
 /// Every pattern of a catalogue, and where their matches can start.
 #[derive(Clone, Debug)]
 pub struct PatternSet {
-    /// Each pattern alone: its anchored match at a start.
+    /// Each pattern alone.
     patterns: Vec<Regex>,
+    /// Each pattern's forward lazy DFA: where its match from a start ends.
+    ends: Arc<Ends>,
     /// Where each pattern may start a match, found in one backward pass;
     /// `None` for patterns it cannot serve (one that matches the empty
     /// string), which are then searched one by one.
@@ -51,8 +55,10 @@ impl PatternSet {
             .enumerate()
             .map(|(index, source)| compile(source).map_err(|m| (index, m)))
             .collect::<Result<Vec<_>, _>>()?;
+        let ends = Ends::new(&sources)?;
         Ok(PatternSet {
             patterns: compiled,
+            ends: Arc::new(ends),
             starts: Starts::new(&sources, DFA_CACHE_BYTES),
         })
     }
@@ -75,11 +81,27 @@ impl PatternSet {
                 .map(|index| self.find_iter(index, text))
                 .collect();
         };
-        starts
+        let spare = self
+            .ends
+            .caches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop();
+        let mut caches =
+            spare.unwrap_or_else(|| self.ends.dfas.iter().map(DFA::create_cache).collect());
+        let found = starts
             .into_iter()
-            .zip(&self.patterns)
-            .map(|(starts, pattern)| matches_from(pattern, text, starts))
-            .collect()
+            .zip(self.patterns.iter().zip(&self.ends.dfas).zip(&mut caches))
+            .map(|(starts, ((pattern, dfa), cache))| {
+                matches_from(pattern, dfa, cache, text, starts)
+            })
+            .collect();
+        self.ends
+            .caches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(caches);
+        found
     }
 
     /// The matches of pattern `index` in `text`, searched on its own.
@@ -96,9 +118,57 @@ impl PatternSet {
     }
 }
 
+/// Each pattern's forward lazy DFA, searched directly with a cache of the
+/// set's own, taken once per review: through the regex, each of the
+/// millions of anchored searches a batch makes took its cache from the
+/// regex's pool and chose its engine afresh (issue 8's profile).
+struct Ends {
+    dfas: Vec<DFA>,
+    /// One cache per pattern, for each review being searched at once.
+    caches: Mutex<Vec<Vec<Cache>>>,
+}
+
+impl Ends {
+    fn new(sources: &[String]) -> Result<Ends, (usize, String)> {
+        let dfas = sources
+            .iter()
+            .enumerate()
+            .map(|(index, source)| {
+                DFA::builder()
+                    .configure(
+                        DFA::config()
+                            .match_kind(MatchKind::LeftmostFirst)
+                            .cache_capacity(DFA_CACHE_BYTES),
+                    )
+                    .build(source)
+                    .map_err(|e| (index, e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Ends {
+            dfas,
+            caches: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+impl std::fmt::Debug for Ends {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ends")
+            .field("patterns", &self.dfas.len())
+            .finish()
+    }
+}
+
 /// A pattern's leftmost-first matches, trying only `starts` (in order, a
-/// superset of where its matches start).
-fn matches_from(pattern: &Regex, text: &str, starts: Vec<usize>) -> Vec<Span> {
+/// superset of where its matches start). Where the lazy DFA gives up, the
+/// pattern's own regex answers.
+fn matches_from(
+    pattern: &Regex,
+    dfa: &DFA,
+    cache: &mut Cache,
+    text: &str,
+    starts: Vec<usize>,
+) -> Vec<Span> {
     let mut matches = Vec::new();
     // Where the last match ended: a pattern's own matches never overlap.
     let mut free_from = 0;
@@ -107,9 +177,13 @@ fn matches_from(pattern: &Regex, text: &str, starts: Vec<usize>) -> Vec<Span> {
             continue;
         }
         let here = Input::new(text).range(start..).anchored(Anchored::Yes);
-        if let Some(found) = pattern.search(&here) {
-            matches.push(span(start, found.end()));
-            free_from = found.end().max(start + 1);
+        let end = match dfa.try_search_fwd(cache, &here) {
+            Ok(found) => found.map(|end| end.offset()),
+            Err(_) => pattern.search(&here).map(|found| found.end()),
+        };
+        if let Some(end) = end {
+            matches.push(span(start, end));
+            free_from = end.max(start + 1);
         }
     }
     matches
