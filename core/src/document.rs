@@ -55,6 +55,8 @@ impl Document {
             recommendations_len: s.recommendations.len(),
             pages: s.pages.as_ptr(),
             pages_len: s.pages.len(),
+            // Id, title and text are Rust strings: UTF-8 by construction.
+            flags: abi::DOCUMENT_TEXT_UTF8,
         }
     }
 

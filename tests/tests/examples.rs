@@ -45,7 +45,7 @@ int main(void) {
   O(LessonsPluginDescriptor, flags) O(LessonsPluginDescriptor, name) O(LessonsPluginDescriptor, metrics)
   O(LessonsPluginDescriptor, create) O(LessonsPluginDescriptor, destroy)
   O(LessonsPluginDescriptor, instance_metrics)
-  O(LessonsDocumentView, text) O(LessonsDocumentView, sentences) O(LessonsDocumentView, pages_len)
+  O(LessonsDocumentView, text) O(LessonsDocumentView, sentences) O(LessonsDocumentView, pages_len) O(LessonsDocumentView, flags)
   O(LessonsSentence, flags) O(LessonsSection, level) O(LessonsMetricDecl, max)
   printf("magic %llu\n", (unsigned long long)LESSONS_MAGIC);
   return 0;
@@ -102,6 +102,7 @@ int main(void) {
             "LessonsDocumentView.pages_len",
             offset_of!(DocumentView, pages_len),
         ),
+        ("LessonsDocumentView.flags", offset_of!(DocumentView, flags)),
         ("LessonsSentence.flags", offset_of!(Sentence, flags)),
         ("LessonsSection.level", offset_of!(Section, level)),
         ("LessonsMetricDecl.max", offset_of!(MetricDecl, max)),

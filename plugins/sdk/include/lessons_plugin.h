@@ -28,7 +28,7 @@ extern "C" {
 /* "LESSONS\0" read as a little-endian 64-bit integer. */
 #define LESSONS_MAGIC UINT64_C(0x00534E4F5353454C)
 #define LESSONS_ABI_MAJOR 1
-#define LESSONS_ABI_MINOR 1
+#define LESSONS_ABI_MINOR 2
 
 /* Descriptor flags. */
 #define LESSONS_FLAG_PANIC_UNWIND UINT64_C(1) /* set it: C code does not unwind, so it cannot abort the host that way */
@@ -139,7 +139,12 @@ typedef struct LessonsDocumentView {
     size_t recommendations_len;
     const LessonsPage *pages;
     size_t pages_len;
+    /* ABI 1.2: appended; read only when struct_size covers it */
+    uint64_t flags; /* LESSONS_DOCUMENT_* */
 } LessonsDocumentView;
+
+/* Document flags (ABI 1.2). id, title and text are valid UTF-8: the host checked them. */
+#define LESSONS_DOCUMENT_TEXT_UTF8 UINT64_C(1)
 
 typedef uint32_t (*LessonsCreateFn)(LessonsStr settings_json, void **instance_out, LessonsSink err);
 typedef uint32_t (*LessonsScoreFn)(void *instance, const LessonsDocumentView *document, LessonsSink out, LessonsSink err);

@@ -107,19 +107,24 @@ impl<'a> Document<'a> {
         }
         // SAFETY: non-null, and valid per the caller's contract.
         let view = unsafe { &*view };
-        if (view.struct_size as usize) < std::mem::size_of::<DocumentView>() {
+        let size = view.struct_size as usize;
+        if size < abi::DOCUMENT_VIEW_SIZE_1_0 {
             return Err(format!(
-                "the host's document view is {} bytes, this SDK needs {}: upgrade lessons",
+                "the host's document view is {} bytes, this SDK needs at least {}: upgrade lessons",
                 view.struct_size,
-                std::mem::size_of::<DocumentView>()
+                abi::DOCUMENT_VIEW_SIZE_1_0
             ));
         }
-        // SAFETY: each (pointer, length) pair is valid per the caller's contract.
+        // An older host's view ends before `flags`: its text is checked here.
+        let checked = size >= std::mem::size_of::<DocumentView>()
+            && view.flags & abi::DOCUMENT_TEXT_UTF8 != 0;
+        // SAFETY: each (pointer, length) pair is valid per the caller's
+        // contract, and the host vouches for UTF-8 where `checked`.
         unsafe {
             Ok(Document {
-                id: utf8(view.id, "id")?,
-                title: utf8(view.title, "title")?,
-                text: utf8(view.text, "text")?,
+                id: utf8(view.id, "id", checked)?,
+                title: utf8(view.title, "title", checked)?,
+                text: utf8(view.text, "text", checked)?,
                 sections: slice(view.sections, view.sections_len),
                 paragraphs: slice(view.paragraphs, view.paragraphs_len),
                 sentences: slice(view.sentences, view.sentences_len),
@@ -265,10 +270,14 @@ fn ascii_unspaced_bytes(eight: u64) -> u64 {
 }
 
 /// # Safety
-/// `s` must be valid for `'a`.
-unsafe fn utf8<'a>(s: abi::StrRef, field: &str) -> Result<&'a str, String> {
+/// `s` must be valid for `'a`, and UTF-8 if `checked`.
+unsafe fn utf8<'a>(s: abi::StrRef, field: &str, checked: bool) -> Result<&'a str, String> {
     // SAFETY: upheld by the caller.
     let bytes = unsafe { s.as_bytes() };
+    if checked {
+        // SAFETY: UTF-8, as the caller vouches.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     std::str::from_utf8(bytes).map_err(|e| format!("the document's {field} is not UTF-8: {e}"))
 }
 
@@ -284,7 +293,69 @@ unsafe fn slice<'a, T>(ptr: *const T, len: usize) -> &'a [T] {
 
 #[cfg(test)]
 mod tests {
-    use super::{count_unspaced_runs, count_words};
+    use super::{Document, count_unspaced_runs, count_words};
+    use crate::abi::{self, DocumentView, StrRef};
+
+    /// A view of `text` with no structure, as a host of some ABI minor
+    /// would build it.
+    fn view_of(text: &[u8], struct_size: usize, flags: u64) -> DocumentView {
+        let empty = StrRef {
+            ptr: std::ptr::null(),
+            len: 0,
+        };
+        DocumentView {
+            struct_size: struct_size as u32,
+            id: empty,
+            title: empty,
+            text: StrRef {
+                ptr: text.as_ptr(),
+                len: text.len(),
+            },
+            sections: std::ptr::null(),
+            sections_len: 0,
+            paragraphs: std::ptr::null(),
+            paragraphs_len: 0,
+            sentences: std::ptr::null(),
+            sentences_len: 0,
+            quotes: std::ptr::null(),
+            quotes_len: 0,
+            list_items: std::ptr::null(),
+            list_items_len: 0,
+            recommendations: std::ptr::null(),
+            recommendations_len: 0,
+            pages: std::ptr::null(),
+            pages_len: 0,
+            flags,
+        }
+    }
+
+    fn read(view: &DocumentView) -> Result<String, String> {
+        // SAFETY: the view's pointers are null or borrow live bytes.
+        unsafe { Document::from_view(view) }.map(|d| d.text.to_string())
+    }
+
+    #[test]
+    fn a_view_from_a_host_before_1_2_is_read_and_its_text_checked() {
+        let older = abi::DOCUMENT_VIEW_SIZE_1_0;
+        // The flag lies beyond an older view: never read there.
+        let bad = b"caf\xe9";
+        let err = read(&view_of(bad, older, abi::DOCUMENT_TEXT_UTF8)).unwrap_err();
+        assert!(err.contains("text is not UTF-8"), "{err}");
+        assert_eq!(read(&view_of("café".as_bytes(), older, 0)).unwrap(), "café");
+        let err = read(&view_of(b"x", older - 8, 0)).unwrap_err();
+        assert!(err.contains("upgrade lessons"), "{err}");
+    }
+
+    #[test]
+    fn a_view_checks_its_text_unless_the_host_says_it_did() {
+        let size = std::mem::size_of::<DocumentView>();
+        assert!(read(&view_of(b"caf\xe9", size, 0)).is_err());
+        let text = "naïve café";
+        assert_eq!(
+            read(&view_of(text.as_bytes(), size, abi::DOCUMENT_TEXT_UTF8)).unwrap(),
+            text
+        );
+    }
 
     /// The definition `count_words` must agree with.
     fn by_splitting(text: &str) -> usize {

@@ -8,7 +8,9 @@
 //! the same binary on the same machine, so there is nothing to convert.
 
 use crate::document::Document;
-use lessons_plugin::abi::{DocumentView, Item, Page, Paragraph, Section, Sentence, Span, StrRef};
+use lessons_plugin::abi::{
+    self, DocumentView, Item, Page, Paragraph, Section, Sentence, Span, StrRef,
+};
 use std::marker::PhantomData;
 use std::mem::{align_of, size_of};
 
@@ -168,7 +170,9 @@ pub struct View<'a> {
 ///   worst show a plugin the wrong bytes, not bytes outside the mapping.
 ///
 /// Checking 500 KB of text in every worker cost about 1% of an isolated
-/// run, and the SDK checks UTF-8 itself before a Rust plugin sees the text.
+/// run. The view says the strings are UTF-8 ([`abi::DOCUMENT_TEXT_UTF8`]),
+/// as the host's own view does in-process, so the SDK does not check them
+/// either.
 pub fn view(slot: &[u8]) -> Result<View<'_>, LayoutError> {
     if slot.len() < size_of::<Header>() {
         return Err(LayoutError::NoHeader(slot.len()));
@@ -198,6 +202,8 @@ pub fn view(slot: &[u8]) -> Result<View<'_>, LayoutError> {
         recommendations_len: h.recommendations.len as usize,
         pages: records_in::<Page>(slot, h.pages, "pages")?,
         pages_len: h.pages.len as usize,
+        // Only the host's `&str`s can be in the slot (above).
+        flags: abi::DOCUMENT_TEXT_UTF8,
     };
     Ok(View {
         document,
