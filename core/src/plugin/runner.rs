@@ -65,15 +65,7 @@ impl Runner {
                         .collect(),
                 )
             }
-            Runner::Isolated(pool) => {
-                let (first, rest) = outgoing.split_first()?; // not empty: checked above
-                let first = pool.try_score(first)?;
-                Some(
-                    std::iter::once(first)
-                        .chain(rest.iter().map(|o| pool.score(o)))
-                        .collect(),
-                )
-            }
+            Runner::Isolated(pool) => pool.try_score_all(outgoing),
         }
     }
 

@@ -17,7 +17,7 @@ pub mod serve;
 mod shelf;
 pub mod slots;
 
-use super::instance::{self, ScoreError};
+use super::instance::{self, RawOutput, ScoreError};
 use super::load::{LoadError, PluginSummary};
 use super::validate::Validated;
 use crate::document::Document;
@@ -149,6 +149,18 @@ impl Worker {
         };
         let first = worker.receive(settings.timeout, Instant::now())?;
         Ok((worker, first))
+    }
+
+    /// Sends requests without waiting for any reply.
+    fn send(
+        &mut self,
+        send: impl FnOnce(&mut BufWriter<ChildStdin>) -> std::io::Result<()>,
+    ) -> Result<(), Failure> {
+        let sent = match self.requests.as_mut() {
+            Some(out) => send(out),
+            None => Err(std::io::ErrorKind::BrokenPipe.into()),
+        };
+        sent.map_err(|e| Failure::Crash(self.death(&format!("cannot send: {e}"))))
     }
 
     /// Sends one request and waits for its reply until the deadline.
@@ -525,15 +537,102 @@ impl Pool {
         self.score_in(taken, outgoing)
     }
 
-    /// Scores one document as [`Pool::score`] does, or returns `None` at once
-    /// if that would mean waiting for a busy worker: the scoring thread can
-    /// use another plugin's idle worker meanwhile.
-    pub fn try_score(&self, outgoing: &Outgoing<'_>) -> Option<Result<Validated, ScoreError>> {
-        if let Some(reason) = self.disabled() {
-            return Some(Err(ScoreError::new("disabled", reason.to_string())));
+    /// Scores documents as [`Pool::score`] does each, in one worker taken
+    /// for them all, or returns `None` at once if that would mean waiting
+    /// for a busy worker: the scoring thread can use another plugin's idle
+    /// worker meanwhile.
+    ///
+    /// The requests for the documents in shared slots (a few bytes each)
+    /// are sent together, so the worker scores them one after the other
+    /// without waiting on the host between them: sent one at a time, each
+    /// document cost a round of wake-ups (the worker, the host's reader of
+    /// its replies, the scoring thread), and between them the other
+    /// processes on the cores evicted the worker's automata. Each reply has
+    /// the whole timeout from when the one before it came. Where the worker
+    /// fails, the documents after go one at a time to its replacement.
+    pub fn try_score_all(
+        &self,
+        outgoing: &[Outgoing<'_>],
+    ) -> Option<Vec<Result<Validated, ScoreError>>> {
+        let Some(reason) = self.disabled() else {
+            let taken = self.try_take()?;
+            return Some(self.score_all_in(taken, outgoing));
+        };
+        let disabled = || Err(ScoreError::new("disabled", reason.to_string()));
+        Some(outgoing.iter().map(|_| disabled()).collect())
+    }
+
+    fn score_all_in(
+        &self,
+        taken: Result<Worker, Failure>,
+        outgoing: &[Outgoing<'_>],
+    ) -> Vec<Result<Validated, ScoreError>> {
+        let slots = self.settings.slots.as_ref();
+        // Only documents in slots go ahead: writing their requests never
+        // waits on the worker, which a whole document down the pipe might.
+        let ahead = outgoing
+            .iter()
+            .take_while(|o| o.in_slot(slots).is_some())
+            .count();
+        let (together, after) = outgoing.split_at(ahead);
+        let (raws, worker) = self.exchange_all(taken, together);
+        if let Some(worker) = worker {
+            self.give_back(worker);
         }
-        let taken = self.try_take()?;
-        Some(self.score_in(taken, outgoing))
+        let mut results: Vec<_> = raws
+            .into_iter()
+            .zip(together)
+            .map(|(raw, o)| {
+                raw.and_then(|raw| instance::interpret(raw, &self.summary.metrics, o.document))
+            })
+            .collect();
+        let scored = results.len();
+        results.extend(
+            together[scored..]
+                .iter()
+                .chain(after)
+                .map(|o| self.score(o)),
+        );
+        results
+    }
+
+    /// Sends every request of `together`, then reads the replies in order
+    /// until one fails. Returns the raw outputs (or the failure, last) and
+    /// the worker if it is still serving.
+    fn exchange_all(
+        &self,
+        taken: Result<Worker, Failure>,
+        together: &[Outgoing<'_>],
+    ) -> (Vec<Result<RawOutput, ScoreError>>, Option<Worker>) {
+        let slots = self.settings.slots.as_ref();
+        let sent = taken.and_then(|mut worker| {
+            worker.send(|out| together.iter().try_for_each(|o| o.send(out, slots)))?;
+            Ok(worker)
+        });
+        let mut worker = match sent {
+            Ok(worker) => worker,
+            Err(failure) => return (vec![Err(self.failed(failure))], None),
+        };
+        let mut raws = Vec::with_capacity(together.len());
+        for _ in together {
+            match worker.receive(self.settings.timeout, Instant::now()) {
+                Ok(Reply::Scored(raw)) => {
+                    self.failures_in_a_row.store(0, Ordering::Relaxed);
+                    raws.push(Ok(raw));
+                }
+                Ok(_) => {
+                    let failure =
+                        Failure::Crash("the worker answered out of turn and was stopped".into());
+                    raws.push(Err(self.failed(failure)));
+                    return (raws, None);
+                }
+                Err(failure) => {
+                    raws.push(Err(self.failed(failure)));
+                    return (raws, None);
+                }
+            }
+        }
+        (raws, Some(worker))
     }
 
     fn score_in(
