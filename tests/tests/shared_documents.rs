@@ -150,6 +150,30 @@ fn a_worker_that_crashes_mid_review_gives_its_slot_back_and_later_reviews_are_sc
 }
 
 #[test]
+fn a_group_sent_together_goes_on_in_a_new_worker_after_a_crash() {
+    // The four requests go to one worker together; it crashes on the second
+    // review, and the last two go one at a time to its replacement, which
+    // crashes on its own second.
+    let settings = settings(4, 1 << 20, Duration::from_secs(60));
+    let slots = settings.slots.clone().expect("shared memory");
+    let crashing = pool(&settings, artifacts().fixture("fx_segfault_every_second"));
+    let documents = documents();
+    let outgoing: Vec<Outgoing> = documents.iter().take(4).map(Outgoing::new).collect();
+    let results = crashing
+        .try_score_all(&outgoing)
+        .expect("the pool's one worker is idle");
+    assert!(outgoing.iter().all(Outgoing::is_shared));
+    let kinds: Vec<_> = results
+        .into_iter()
+        .map(|r| r.err().map(|e| e.kind))
+        .collect();
+    let crash = Some("crash".to_string());
+    assert_eq!(kinds, [None, crash.clone(), None, crash]);
+    drop(outgoing);
+    assert_eq!(slots.free(), 4, "every slot is given back");
+}
+
+#[test]
 fn a_worker_stopped_at_its_deadline_gives_its_slot_back() {
     let settings = settings(1, 1 << 20, Duration::from_secs(1));
     let slots = settings.slots.clone().expect("shared memory");
