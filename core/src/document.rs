@@ -64,7 +64,7 @@ impl Document {
     /// document, so that each lookup is a binary search, not a scan.
     pub fn line_index(&self) -> LineIndex<'_> {
         let starts = std::iter::once(0)
-            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
             .collect();
         LineIndex {
             text: &self.text,

@@ -228,13 +228,11 @@ fn demote_contents_lists(
 
 /// The first number of a numbered line ("4" of "4.2 The referral").
 fn leading_number(line: &str) -> u32 {
-    let digits: String = line
-        .trim_start()
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().unwrap_or(0)
+    let from = line.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let digits = from
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(from.len());
+    from[..digits].parse().unwrap_or(0)
 }
 
 /// Whether a run of numbered headings reads as a contents list: three or
