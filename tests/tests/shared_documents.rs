@@ -163,12 +163,16 @@ fn a_group_sent_together_goes_on_in_a_new_worker_after_a_crash() {
         .try_score_all(&outgoing)
         .expect("the pool's one worker is idle");
     assert!(outgoing.iter().all(Outgoing::is_shared));
+    let messages: Vec<_> = results
+        .iter()
+        .map(|r| r.as_ref().err().map(|e| e.message.clone()))
+        .collect();
     let kinds: Vec<_> = results
         .into_iter()
         .map(|r| r.err().map(|e| e.kind))
         .collect();
     let crash = Some("crash".to_string());
-    assert_eq!(kinds, [None, crash.clone(), None, crash]);
+    assert_eq!(kinds, [None, crash.clone(), None, crash], "{messages:?}");
     drop(outgoing);
     assert_eq!(slots.free(), 4, "every slot is given back");
 }

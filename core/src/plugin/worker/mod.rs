@@ -151,16 +151,17 @@ impl Worker {
         Ok((worker, first))
     }
 
-    /// Sends requests without waiting for any reply.
+    /// Sends a request without waiting for its reply. An error means the
+    /// worker has stopped; the caller reads the replies to what it sent
+    /// before, then asks why.
     fn send(
         &mut self,
         send: impl FnOnce(&mut BufWriter<ChildStdin>) -> std::io::Result<()>,
-    ) -> Result<(), Failure> {
-        let sent = match self.requests.as_mut() {
+    ) -> std::io::Result<()> {
+        match self.requests.as_mut() {
             Some(out) => send(out),
             None => Err(std::io::ErrorKind::BrokenPipe.into()),
-        };
-        sent.map_err(|e| Failure::Crash(self.death(&format!("cannot send: {e}"))))
+        }
     }
 
     /// Sends one request and waits for its reply until the deadline.
@@ -605,16 +606,19 @@ impl Pool {
         together: &[Outgoing<'_>],
     ) -> (Vec<Result<RawOutput, ScoreError>>, Option<Worker>) {
         let slots = self.settings.slots.as_ref();
-        let sent = taken.and_then(|mut worker| {
-            worker.send(|out| together.iter().try_for_each(|o| o.send(out, slots)))?;
-            Ok(worker)
-        });
-        let mut worker = match sent {
+        let mut worker = match taken {
             Ok(worker) => worker,
             Err(failure) => return (vec![Err(self.failed(failure))], None),
         };
+        // A request the worker cannot take means it has stopped, perhaps on
+        // one sent before (the host can be slower to write than the worker
+        // to crash): the replies to those say which.
+        let mut sent = 0;
+        while sent < together.len() && worker.send(|out| together[sent].send(out, slots)).is_ok() {
+            sent += 1;
+        }
         let mut raws = Vec::with_capacity(together.len());
-        for _ in together {
+        for _ in 0..sent {
             match worker.receive(self.settings.timeout, Instant::now()) {
                 Ok(Reply::Scored(raw)) => {
                     self.failures_in_a_row.store(0, Ordering::Relaxed);
@@ -631,6 +635,11 @@ impl Pool {
                     return (raws, None);
                 }
             }
+        }
+        if sent < together.len() {
+            let failure = Failure::Crash(worker.death("cannot send"));
+            raws.push(Err(self.failed(failure)));
+            return (raws, None);
         }
         (raws, Some(worker))
     }
