@@ -41,7 +41,7 @@ static uint32_t write_text(LessonsSink sink, const char *text) {
 
 static uint32_t score(void *instance, const LessonsDocumentView *doc, LessonsSink out, LessonsSink err) {
     (void)instance;
-    if (doc == NULL || doc->struct_size < sizeof(LessonsDocumentView)) {
+    if (doc == NULL || doc->struct_size < LESSONS_DOCUMENT_VIEW_SIZE_1_0) {
         write_text(err, "the host's document view is older than this plugin");
         return LESSONS_STATUS_INVALID_INPUT;
     }

@@ -145,6 +145,9 @@ typedef struct LessonsDocumentView {
 
 /* Document flags (ABI 1.2). id, title and text are valid UTF-8: the host checked them. */
 #define LESSONS_DOCUMENT_TEXT_UTF8 UINT64_C(1)
+/* The size of a view from a host before ABI 1.2 (it ends before `flags`): a
+ * plugin that does not read `flags` accepts any view at least this big. */
+#define LESSONS_DOCUMENT_VIEW_SIZE_1_0 offsetof(LessonsDocumentView, flags)
 
 typedef uint32_t (*LessonsCreateFn)(LessonsStr settings_json, void **instance_out, LessonsSink err);
 typedef uint32_t (*LessonsScoreFn)(void *instance, const LessonsDocumentView *document, LessonsSink out, LessonsSink err);
