@@ -10,6 +10,7 @@ pub mod measure;
 pub mod patterns;
 pub mod recommendation;
 pub mod similarity;
+mod spares;
 pub mod starts;
 
 pub use lexicon::{Cue, Hit, Lexicon, LexiconError};

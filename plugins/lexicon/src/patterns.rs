@@ -11,12 +11,13 @@
 //! can start is tried, in order, and a match is skipped only where it would
 //! overlap the pattern's previous one.
 
+use crate::spares::Spares;
 use crate::starts::Starts;
 use lessons_plugin::abi::Span;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input, MatchKind};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// An ASCII word boundary. A Unicode `\b` makes the regex engine fall back
 /// from its lazy DFA to a much slower NFA simulation on any non-ASCII text
@@ -81,27 +82,19 @@ impl PatternSet {
                 .map(|index| self.find_iter(index, text))
                 .collect();
         };
-        let spare = self
-            .ends
-            .caches
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop();
-        let mut caches =
-            spare.unwrap_or_else(|| self.ends.dfas.iter().map(DFA::create_cache).collect());
-        let found = starts
-            .into_iter()
-            .zip(self.patterns.iter().zip(&self.ends.dfas).zip(&mut caches))
-            .map(|(starts, ((pattern, dfa), cache))| {
-                matches_from(pattern, dfa, cache, text, starts)
-            })
-            .collect();
-        self.ends
-            .caches
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(caches);
-        found
+        let ends = &self.ends;
+        ends.caches.with(
+            || ends.dfas.iter().map(DFA::create_cache).collect(),
+            |caches| {
+                starts
+                    .into_iter()
+                    .zip(self.patterns.iter().zip(&ends.dfas).zip(caches))
+                    .map(|(starts, ((pattern, dfa), cache))| {
+                        matches_from(pattern, dfa, cache, text, starts)
+                    })
+                    .collect()
+            },
+        )
     }
 
     /// The matches of pattern `index` in `text`, searched on its own.
@@ -125,7 +118,7 @@ impl PatternSet {
 struct Ends {
     dfas: Vec<DFA>,
     /// One cache per pattern, for each review being searched at once.
-    caches: Mutex<Vec<Vec<Cache>>>,
+    caches: Spares<Vec<Cache>>,
 }
 
 impl Ends {
@@ -146,7 +139,7 @@ impl Ends {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Ends {
             dfas,
-            caches: Mutex::new(Vec::new()),
+            caches: Spares::default(),
         })
     }
 }

@@ -61,6 +61,7 @@
 //! the first in a match state one byte early (regex-automata 0.4.19), so the
 //! pass reads match states itself.
 
+use crate::spares::Spares;
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
@@ -69,7 +70,7 @@ use regex_syntax::hir::{
     Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, Hir, HirKind, Repetition,
 };
 use rustc_hash::FxHashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Repetitions with a larger upper bound than this are loosened.
 const LOOSEN_ABOVE: u32 = 2;
@@ -78,9 +79,8 @@ const LOOSEN_ABOVE: u32 = 2;
 #[derive(Clone)]
 pub struct Starts {
     dfa: Arc<DFA>,
-    /// Caches not in use, the last returned on top: shared by threads, so
-    /// that one thread after another reuses the states another built.
-    caches: Arc<Mutex<Vec<Tables>>>,
+    /// Tables not in use, shared by threads.
+    tables: Arc<Spares<Tables>>,
 }
 
 impl std::fmt::Debug for Starts {
@@ -124,7 +124,7 @@ impl Starts {
             .ok()?;
         Some(Starts {
             dfa: Arc::new(dfa),
-            caches: Arc::new(Mutex::new(Vec::new())),
+            tables: Arc::default(),
         })
     }
 
@@ -141,13 +141,10 @@ impl Starts {
         patterns: usize,
         interleave: bool,
     ) -> Option<Vec<Vec<usize>>> {
-        let spare = self.caches.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let mut tables = spare.unwrap_or_else(|| Tables::new(&self.dfa));
-        let found = self.walk(&mut tables, text, patterns, interleave);
-        self.caches
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(tables);
+        let found = self.tables.with(
+            || Tables::new(&self.dfa),
+            |tables| self.walk(tables, text, patterns, interleave),
+        );
         let mut starts = found?;
         for list in &mut starts {
             list.sort_unstable();

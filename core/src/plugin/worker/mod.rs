@@ -171,11 +171,7 @@ impl Worker {
         send: impl FnOnce(&mut BufWriter<ChildStdin>) -> std::io::Result<()>,
     ) -> Result<Reply, Failure> {
         let started = Instant::now();
-        let sent = match self.requests.as_mut() {
-            Some(out) => send(out),
-            None => Err(std::io::ErrorKind::BrokenPipe.into()),
-        };
-        if let Err(e) = sent {
+        if let Err(e) = self.send(send) {
             return Err(Failure::Crash(self.death(&format!("cannot send: {e}"))));
         }
         self.receive(deadline, started)
@@ -598,8 +594,10 @@ impl Pool {
     }
 
     /// Sends every request of `together`, then reads the replies in order
-    /// until one fails. Returns the raw outputs (or the failure, last) and
-    /// the worker if it is still serving.
+    /// until one fails, each with the whole timeout from when the one before
+    /// came (or the sending ended). Returns the raw outputs (or the failure,
+    /// last) and the worker if it is still serving. One document alone is
+    /// a group of one.
     fn exchange_all(
         &self,
         taken: Result<Worker, Failure>,
@@ -614,8 +612,12 @@ impl Pool {
         // one sent before (the host can be slower to write than the worker
         // to crash): the replies to those say which.
         let mut sent = 0;
-        while sent < together.len() && worker.send(|out| together[sent].send(out, slots)).is_ok() {
-            sent += 1;
+        let mut unsent = None;
+        while sent < together.len() && unsent.is_none() {
+            match worker.send(|out| together[sent].send(out, slots)) {
+                Ok(()) => sent += 1,
+                Err(e) => unsent = Some(e),
+            }
         }
         let mut raws = Vec::with_capacity(together.len());
         for _ in 0..sent {
@@ -636,8 +638,8 @@ impl Pool {
                 }
             }
         }
-        if sent < together.len() {
-            let failure = Failure::Crash(worker.death("cannot send"));
+        if let Some(e) = unsent {
+            let failure = Failure::Crash(worker.death(&format!("cannot send: {e}")));
             raws.push(Err(self.failed(failure)));
             return (raws, None);
         }
@@ -649,22 +651,12 @@ impl Pool {
         taken: Result<Worker, Failure>,
         outgoing: &Outgoing<'_>,
     ) -> Result<Validated, ScoreError> {
-        let outcome = taken.and_then(|mut worker| {
-            let slots = self.settings.slots.as_ref();
-            let reply = worker.exchange(self.settings.timeout, |out| outgoing.send(out, slots))?;
-            Ok((worker, reply))
-        });
-        match outcome {
-            Ok((worker, Reply::Scored(raw))) => {
-                self.failures_in_a_row.store(0, Ordering::Relaxed);
-                self.give_back(worker);
-                instance::interpret(raw, &self.summary.metrics, outgoing.document)
-            }
-            Ok(_) => Err(self.failed(Failure::Crash(
-                "the worker answered out of turn and was stopped".into(),
-            ))),
-            Err(failure) => Err(self.failed(failure)),
+        let (raws, worker) = self.exchange_all(taken, std::slice::from_ref(outgoing));
+        if let Some(worker) = worker {
+            self.give_back(worker);
         }
+        let raw = raws.into_iter().next().expect("an answer or a failure");
+        raw.and_then(|raw| instance::interpret(raw, &self.summary.metrics, outgoing.document))
     }
 
     /// A fresh worker with a created instance, checked to be serving the
