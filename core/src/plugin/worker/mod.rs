@@ -10,6 +10,7 @@
 //! worker's pipe in the binary encoding of [`codec`].
 
 pub mod codec;
+mod deadline;
 mod layout;
 mod memory;
 pub mod protocol;
@@ -21,14 +22,14 @@ use super::instance::{self, RawOutput, ScoreError};
 use super::load::{LoadError, PluginSummary};
 use super::validate::Validated;
 use crate::document::Document;
-use protocol::{Create, InSlot, Reply};
+use deadline::DeadlineReader;
+use protocol::{Create, InSlot, ProtocolError, Reply};
 use slots::{Placed, Slots};
 use std::io::{BufReader, BufWriter};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -81,12 +82,12 @@ impl Failure {
     }
 }
 
-/// One worker process and the thread that reads its replies.
+/// One worker process and the pipes to and from it.
 struct Worker {
     child: Child,
     /// `None` once closed, which tells the worker to finish.
     requests: Option<BufWriter<ChildStdin>>,
-    replies: Receiver<Result<Reply, String>>,
+    replies: BufReader<DeadlineReader<ChildStdout>>,
 }
 
 impl Worker {
@@ -127,25 +128,10 @@ impl Worker {
         });
         let stdout = child.stdout.take().expect("piped stdout");
         widen_pipe(&stdout);
-        let (send, replies) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut input = BufReader::new(stdout);
-            loop {
-                let reply = match protocol::read_reply(&mut input) {
-                    Ok(Some(reply)) => Ok(reply),
-                    Ok(None) => Err("the worker closed the pipe".to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
-                let last = reply.is_err();
-                if send.send(reply).is_err() || last {
-                    return;
-                }
-            }
-        });
         let mut worker = Worker {
             child,
             requests,
-            replies,
+            replies: BufReader::new(DeadlineReader::new(stdout)),
         };
         let first = worker.receive(settings.timeout, Instant::now())?;
         Ok((worker, first))
@@ -179,17 +165,15 @@ impl Worker {
 
     /// Waits for the worker's next reply until the deadline.
     fn receive(&mut self, deadline: Duration, started: Instant) -> Result<Reply, Failure> {
-        let left = deadline.saturating_sub(started.elapsed());
-        match self.replies.recv_timeout(left) {
-            Ok(Ok(reply)) => Ok(reply),
-            Ok(Err(why)) => Err(Failure::Crash(self.death(&why))),
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(Failure::Crash(self.death("the reader stopped")))
-            }
-            Err(RecvTimeoutError::Timeout) => {
+        self.replies.get_mut().set_deadline(started + deadline);
+        match protocol::read_reply(&mut self.replies) {
+            Ok(Some(reply)) => Ok(reply),
+            Ok(None) => Err(Failure::Crash(self.death("the worker closed the pipe"))),
+            Err(ProtocolError::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
                 self.stop();
                 Err(Failure::Timeout(deadline))
             }
+            Err(e) => Err(Failure::Crash(self.death(&e.to_string()))),
         }
     }
 
