@@ -25,7 +25,7 @@ use crate::document::Document;
 use deadline::DeadlineReader;
 use protocol::{Create, InSlot, ProtocolError, Reply};
 use slots::{Placed, Slots};
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
@@ -137,17 +137,17 @@ impl Worker {
         Ok((worker, first))
     }
 
-    /// Sends a request without waiting for its reply. An error means the
-    /// worker has stopped; the caller reads the replies to what it sent
-    /// before, then asks why.
+    /// Sends what `send` writes, in one flush, without waiting for a
+    /// reply. An error means the worker has stopped.
     fn send(
         &mut self,
         send: impl FnOnce(&mut BufWriter<ChildStdin>) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        match self.requests.as_mut() {
-            Some(out) => send(out),
-            None => Err(std::io::ErrorKind::BrokenPipe.into()),
-        }
+        let Some(out) = self.requests.as_mut() else {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        };
+        send(out)?;
+        out.flush()
     }
 
     /// Sends one request and waits for its reply until the deadline.
@@ -592,17 +592,12 @@ impl Pool {
             Ok(worker) => worker,
             Err(failure) => return (vec![Err(self.failed(failure))], None),
         };
-        // A request the worker cannot take means it has stopped, perhaps on
-        // one sent before (the host can be slower to write than the worker
-        // to crash): the replies to those say which.
-        let mut sent = 0;
-        let mut unsent = None;
-        while sent < together.len() && unsent.is_none() {
-            match worker.send(|out| together[sent].send(out, slots)) {
-                Ok(()) => sent += 1,
-                Err(e) => unsent = Some(e),
-            }
-        }
+        // The requests go in one write, which wakes the worker once. A write
+        // the worker cannot take means it stopped before reading any.
+        let unsent = worker
+            .send(|out| together.iter().try_for_each(|o| o.send(out, slots)))
+            .err();
+        let sent = if unsent.is_some() { 0 } else { together.len() };
         let mut raws = Vec::with_capacity(together.len());
         for _ in 0..sent {
             match worker.receive(self.settings.timeout, Instant::now()) {

@@ -95,13 +95,15 @@ pub enum Reply {
     Scored(RawOutput),
 }
 
+/// Writes a frame without flushing: requests are flushed by the host once
+/// for a group, so that the group crosses in one write and wakes the
+/// worker once.
 fn write_frame(out: &mut dyn Write, tag: u8, payload: &[u8]) -> io::Result<()> {
     let len = u32::try_from(payload.len() + 1)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "frame over 4 GiB"))?;
     out.write_all(&len.to_le_bytes())?;
     out.write_all(&[tag])?;
-    out.write_all(payload)?;
-    out.flush()
+    out.write_all(payload)
 }
 
 /// Reads one frame; `None` when the other side closed the pipe between frames.
@@ -168,22 +170,33 @@ pub fn read_request(input: &mut dyn Read) -> Result<Option<Request>, ProtocolErr
     }
 }
 
-/// Worker side: answers a request.
+/// Worker side: answers a request, flushed at once: the host learns which
+/// review a worker died on from the replies that came before.
 pub fn send_reply(out: &mut dyn Write, reply: &Reply) -> io::Result<()> {
     match reply {
-        Reply::Loaded(summary) => write_frame(out, TAG_LOADED, &serde_json::to_vec(summary)?),
-        Reply::Hello(summary) => write_frame(out, TAG_HELLO, &serde_json::to_vec(summary)?),
-        Reply::Refused(refusal) => write_frame(out, TAG_REFUSED, &serde_json::to_vec(refusal)?),
-        Reply::Scored(raw) => {
-            let mut payload = Vec::with_capacity(raw.output.len() + raw.error.len() + 9);
-            payload.extend_from_slice(&raw.status.to_le_bytes());
-            payload.push(u8::from(raw.overflowed));
-            payload.extend_from_slice(&(raw.error.len() as u32).to_le_bytes());
-            payload.extend_from_slice(raw.error.as_bytes());
-            payload.extend_from_slice(&raw.output);
-            write_frame(out, TAG_SCORED, &payload)
-        }
+        Reply::Loaded(summary) => write_frame(out, TAG_LOADED, &serde_json::to_vec(summary)?)?,
+        Reply::Hello(summary) => write_frame(out, TAG_HELLO, &serde_json::to_vec(summary)?)?,
+        Reply::Refused(refusal) => write_frame(out, TAG_REFUSED, &serde_json::to_vec(refusal)?)?,
+        Reply::Scored(raw) => write_scored(out, raw)?,
     }
+    out.flush()
+}
+
+/// A `Scored` frame, written piece by piece into the buffer rather than
+/// gathered into a payload first: the output is most of it.
+fn write_scored(out: &mut dyn Write, raw: &RawOutput) -> io::Result<()> {
+    let error_len = u32::try_from(raw.error.len())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "error over 4 GiB"))?;
+    let payload_len = 9 + raw.error.len() + raw.output.len();
+    let len = u32::try_from(payload_len + 1)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "frame over 4 GiB"))?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(&[TAG_SCORED])?;
+    out.write_all(&raw.status.to_le_bytes())?;
+    out.write_all(&[u8::from(raw.overflowed)])?;
+    out.write_all(&error_len.to_le_bytes())?;
+    out.write_all(raw.error.as_bytes())?;
+    out.write_all(&raw.output)
 }
 
 /// Host side: the worker's next reply, or `None` when it closed the pipe.
@@ -232,6 +245,37 @@ mod tests {
         send_reply(&mut pipe, &Reply::Scored(raw.clone())).unwrap();
         let Some(Reply::Scored(back)) = read_reply(&mut pipe.as_slice()).unwrap() else {
             panic!("a scored reply");
+        };
+        assert_eq!(back, raw);
+    }
+
+    #[test]
+    fn requests_wait_for_the_callers_flush_and_a_reply_goes_at_once() {
+        let place = InSlot { slot: 0, len: 64 };
+        let mut requests = io::BufWriter::new(Vec::new());
+        send_score_shared(&mut requests, place).unwrap();
+        send_score_shared(&mut requests, place).unwrap();
+        assert!(requests.get_ref().is_empty(), "a group's requests wait");
+        requests.flush().unwrap();
+        let mut sent = requests.get_ref().as_slice();
+        for _ in 0..2 {
+            assert!(matches!(
+                read_request(&mut sent).unwrap(),
+                Some(Request::ScoreShared(back)) if back == place
+            ));
+        }
+
+        let mut replies = io::BufWriter::new(Vec::new());
+        let raw = RawOutput {
+            status: 0,
+            overflowed: true,
+            error: String::new(),
+            output: b"{}".to_vec(),
+        };
+        send_reply(&mut replies, &Reply::Scored(raw.clone())).unwrap();
+        let Some(Reply::Scored(back)) = read_reply(&mut replies.get_ref().as_slice()).unwrap()
+        else {
+            panic!("the reply reached the pipe without another flush");
         };
         assert_eq!(back, raw);
     }

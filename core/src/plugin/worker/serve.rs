@@ -29,6 +29,9 @@ pub enum ServeError {
     Layout(#[from] LayoutError),
 }
 
+/// The worker's buffer for replies: most fit, and so cross in one write.
+const REPLY_BUFFER_BYTES: usize = 1 << 20;
+
 /// Serves one plugin over standard input and output, reading documents the
 /// host shares from the slots behind `slots` (descriptors it passed).
 pub fn serve(plugin_path: &Path, slots: &[RawFd]) -> Result<(), ServeError> {
@@ -36,7 +39,10 @@ pub fn serve(plugin_path: &Path, slots: &[RawFd]) -> Result<(), ServeError> {
     // in the protocol, so the protocol moves off fd 1 and fd 1 becomes stderr.
     let protocol_out = take_stdout().map_err(ServeError::Pipe)?;
     let mut shelf = Shelf::adopt(slots)?;
-    let mut replies = BufWriter::new(protocol_out);
+    // A reply goes to the host in one write, which wakes it once: through
+    // the default 8 KiB buffer, a longer reply went as its header, which
+    // woke the host to read five bytes, and then its body.
+    let mut replies = BufWriter::with_capacity(REPLY_BUFFER_BYTES, protocol_out);
     let mut requests = BufReader::new(io::stdin().lock());
     let plugin = match plugin::load(plugin_path) {
         Ok(plugin) => Arc::new(plugin),
