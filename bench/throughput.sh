@@ -13,8 +13,9 @@
 # A round runs `wc -w`, lessons in-process and lessons isolated one after the
 # other: on a shared machine whose speed moves by 10-30% from minute to
 # minute, the table shows each tool's median round (wall and CPU time each
-# the median; peak RSS the largest), and a note lists every round's wall
-# time. proselint, slow and single-threaded, runs once.
+# the median; peak RSS the largest), and notes list every round's wall
+# time and, round by round, isolated against in-process (the two modes take
+# turns to go first). proselint, slow and single-threaded, runs once.
 #
 # It prints one Markdown table (wall and CPU seconds, MB/s, reviews/s, peak
 # RSS, the ratio to `wc -w`) and the issue's targets, met or not, and writes
@@ -22,9 +23,9 @@
 #
 # Peak RSS: /usr/bin/time's maximum RSS is that of one process (the host, in
 # isolated mode: the workers are not counted). So a sampler also reads the
-# VmHWM (peak RSS) of every process under the run from /proc every 0.2 s;
-# "all processes" is the sum of those peaks, an upper bound on what the run
-# held at once (host and workers together).
+# VmHWM (peak RSS) of every process under the run from /proc every 0.2 s,
+# and their PSS once a second; "all processes" is the sum of those peaks, an
+# upper bound on what the run held at once (host and workers together).
 #
 # Corpora and the venv live under target/ and are reused when their
 # parameters (and the generator and reviews/) are unchanged. Needs python3
@@ -141,8 +142,15 @@ def pss(pid):
         pass
     return 0
 
-peaks, most_at_once, most_pss = {}, 0, 0
+# PSS walks each process's page tables under its memory-map lock: read at
+# every sample it cost an isolated run 0.8 s of system time over 12 s (eight
+# processes) and stalled the processes it read, where in-process (one) it
+# cost a fraction of that, so it is read once a second.
+PSS_EVERY = 5
+peaks, most_at_once, most_pss, sample = {}, 0, 0, 0
 while alive(root):
+    sample += 1
+    read_pss = sample % PSS_EVERY == 1
     procs = processes()
     children = {}
     for pid, fields in procs.items():
@@ -153,7 +161,7 @@ while alive(root):
         stack.extend(children.get(pid, []))
         fields = procs[pid]
         now += fields.get("VmRSS", 0)
-        now_pss += pss(pid)
+        now_pss += pss(pid) if read_pss else 0
         peaks[pid] = max(peaks.get(pid, 0), fields.get("VmHWM", 0))
     most_at_once = max(most_at_once, now)
     most_pss = max(most_pss, now_pss)
@@ -191,7 +199,7 @@ measure() { # name megabytes reviews
     measure_proselint "$name" "$files0" "$reviews"
 }
 
-# One round over a corpus: `wc -w`, then lessons in-process, then isolated,
+# One round over a corpus: `wc -w`, then lessons in-process and isolated,
 # one after the other, so that each round meets the machine in one mood.
 measure_round() { # name dir files0 reviews bytes round
     local name=$1 dir=$2 files0=$3 reviews=$4 bytes=$5 round=$6 start wall status
@@ -203,8 +211,13 @@ measure_round() { # name dir files0 reviews bytes round
     record "$name" "$bytes" "$reviews" wc "$wall" "$(cpu_of "$work/$name.wc.time")" \
         "$(rss_of "$work/$name.wc.time")" "$(rss_of "$work/$name.wc.time")"
 
+    # The two modes take turns to go first: on a machine that slows down
+    # or speeds up over a minute, the one that always went second would
+    # always meet the later machine.
+    local modes=(in-process isolated)
+    if ((round % 2 == 0)); then modes=(isolated in-process); fi
     local mode base pid sampler scored
-    for mode in in-process isolated; do
+    for mode in "${modes[@]}"; do
         say "$name, round $round of $ROUNDS: lessons score, $mode"
         base=$work/$name.$mode
         local flags=()
@@ -299,6 +312,25 @@ while IFS=$'\t' read -r corpus tool walls; do
     notes+=("$corpus, $tool: wall seconds by round: $walls")
 done < <(awk -F'\t' '{key = $1 "\t" $4; walls[key] = walls[key] (walls[key] == "" ? "" : ", ") $5; if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
     END { for (i = 1; i <= n; i++) print order[i] "\t" walls[order[i]] }' "$results")
+# Isolated against in-process within each round: the two ran a few seconds
+# apart, so the machine's drift over the minutes between rounds cancels.
+while IFS= read -r paired; do
+    notes+=("$paired")
+done < <(python3 - "$results" <<'PY'
+import statistics, sys
+walls = {}
+for line in open(sys.argv[1]):
+    corpus, _, _, tool, wall = line.split("\t")[:5]
+    walls.setdefault((corpus, tool), []).append(float(wall))
+for corpus in dict.fromkeys(c for c, _ in walls):
+    pairs = list(zip(walls.get((corpus, "in-process"), []), walls.get((corpus, "isolated"), [])))
+    if not pairs:
+        continue
+    extra = [100 * (iso / inp - 1) for inp, iso in pairs]
+    rounds = ", ".join(f"{e:+.0f}%" for e in extra)
+    print(f"{corpus}: isolated against in-process, round by round (wall): {rounds}; median {statistics.median(extra):+.0f}%")
+PY
+)
 
 {
     awk -F'\t' -v sample="$SAMPLE" '
