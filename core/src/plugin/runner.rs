@@ -69,9 +69,30 @@ impl Runner {
         }
     }
 
+    /// Scores every document as [`Runner::score`] does, in one turn at the
+    /// plugin, waiting for the turn if another thread has it (in this
+    /// process) or for a worker (isolated). In this process the plugin then
+    /// keeps one set of DFA caches, where scoring beside another thread
+    /// builds a second set that learns the same states again.
+    pub fn score_all_in_turn(
+        &self,
+        outgoing: &[Outgoing<'_>],
+    ) -> Vec<Result<Validated, ScoreError>> {
+        match self {
+            Runner::InProcess { instance, busy, .. } => {
+                let _busy = busy.lock().unwrap_or_else(|p| p.into_inner());
+                outgoing
+                    .iter()
+                    .map(|o| instance.score(o.document))
+                    .collect()
+            }
+            Runner::Isolated(pool) => outgoing.iter().map(|o| pool.score(o)).collect(),
+        }
+    }
+
     /// Scores one document as [`Runner::score`] does, sharing its encoding
     /// for workers with the other plugins of the run. In this process it
-    /// never waits: a thread with nothing else to do scores beside another.
+    /// never waits: a thread scores beside any other using the plugin.
     pub fn score_outgoing(&self, outgoing: &Outgoing<'_>) -> Result<Validated, ScoreError> {
         match self {
             Runner::InProcess { instance, .. } => instance.score(outgoing.document),
