@@ -701,12 +701,8 @@ fn score_with_each(
             None => true,
         });
         if waiting.len() == before {
-            let runner = &instances[first].0;
-            results[first] = if waits_for_its_turn(instances.len(), rayon::current_num_threads()) {
-                runner.score_all_in_turn(&outgoing)
-            } else {
-                outgoing.iter().map(|o| runner.score_outgoing(o)).collect()
-            };
+            let beside = !waits_for_its_turn(instances.len(), rayon::current_num_threads());
+            results[first] = instances[first].0.score_all_in_turn(&outgoing, beside);
             waiting.remove(0);
         }
     }

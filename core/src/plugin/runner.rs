@@ -41,7 +41,10 @@ impl Runner {
 
     /// Scores one document; the result is validated either way.
     pub fn score(&self, document: &Document) -> Result<Validated, ScoreError> {
-        self.score_outgoing(&Outgoing::new(document))
+        match self {
+            Runner::InProcess { instance, .. } => instance.score(document),
+            Runner::Isolated(pool) => pool.score(&Outgoing::new(document)),
+        }
     }
 
     /// Scores every document as [`Runner::score`] does, all in one turn at
@@ -70,33 +73,26 @@ impl Runner {
     }
 
     /// Scores every document as [`Runner::score`] does, in one turn at the
-    /// plugin, waiting for the turn if another thread has it (in this
-    /// process) or for a worker (isolated). In this process the plugin then
-    /// keeps one set of DFA caches, where scoring beside another thread
+    /// plugin, waiting for the turn if another thread has it: in this
+    /// process unless `beside` (then the thread scores beside the other), in
+    /// workers always (a worker scores one review at a time), the group
+    /// going to the worker together. In this process, waiting keeps one set
+    /// of the plugin's DFA caches, where scoring beside another thread
     /// builds a second set that learns the same states again.
     pub fn score_all_in_turn(
         &self,
         outgoing: &[Outgoing<'_>],
+        beside: bool,
     ) -> Vec<Result<Validated, ScoreError>> {
         match self {
             Runner::InProcess { instance, busy, .. } => {
-                let _busy = busy.lock().unwrap_or_else(|p| p.into_inner());
+                let _busy = (!beside).then(|| busy.lock().unwrap_or_else(|p| p.into_inner()));
                 outgoing
                     .iter()
                     .map(|o| instance.score(o.document))
                     .collect()
             }
-            Runner::Isolated(pool) => outgoing.iter().map(|o| pool.score(o)).collect(),
-        }
-    }
-
-    /// Scores one document as [`Runner::score`] does, sharing its encoding
-    /// for workers with the other plugins of the run. In this process it
-    /// never waits: a thread scores beside any other using the plugin.
-    pub fn score_outgoing(&self, outgoing: &Outgoing<'_>) -> Result<Validated, ScoreError> {
-        match self {
-            Runner::InProcess { instance, .. } => instance.score(outgoing.document),
-            Runner::Isolated(pool) => pool.score(outgoing),
+            Runner::Isolated(pool) => pool.score_all(outgoing),
         }
     }
 

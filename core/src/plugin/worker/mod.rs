@@ -543,6 +543,17 @@ impl Pool {
         Some(outgoing.iter().map(|_| disabled()).collect())
     }
 
+    /// Scores documents as [`Pool::try_score_all`] does, together in one
+    /// worker, waiting for one if all are busy.
+    pub fn score_all(&self, outgoing: &[Outgoing<'_>]) -> Vec<Result<Validated, ScoreError>> {
+        if let Some(reason) = self.disabled() {
+            let disabled = || Err(ScoreError::new("disabled", reason.to_string()));
+            return outgoing.iter().map(|_| disabled()).collect();
+        }
+        let taken = self.take();
+        self.score_all_in(taken, outgoing)
+    }
+
     fn score_all_in(
         &self,
         taken: Result<Worker, Failure>,
