@@ -61,12 +61,7 @@ impl Runner {
         match self {
             Runner::InProcess { instance, busy, .. } => {
                 let _busy = busy.try_lock().ok()?;
-                Some(
-                    outgoing
-                        .iter()
-                        .map(|o| instance.score(o.document))
-                        .collect(),
-                )
+                Some(score_each(instance, outgoing))
             }
             Runner::Isolated(pool) => pool.try_score_all(outgoing),
         }
@@ -87,10 +82,7 @@ impl Runner {
         match self {
             Runner::InProcess { instance, busy, .. } => {
                 let _busy = (!beside).then(|| busy.lock().unwrap_or_else(|p| p.into_inner()));
-                outgoing
-                    .iter()
-                    .map(|o| instance.score(o.document))
-                    .collect()
+                score_each(instance, outgoing)
             }
             Runner::Isolated(pool) => pool.score_all(outgoing),
         }
@@ -103,4 +95,15 @@ impl Runner {
             Runner::Isolated(pool) => pool.disabled(),
         }
     }
+}
+
+/// Scores each document with an instance in this process, in order.
+fn score_each(
+    instance: &Instance,
+    outgoing: &[Outgoing<'_>],
+) -> Vec<Result<Validated, ScoreError>> {
+    outgoing
+        .iter()
+        .map(|o| instance.score(o.document))
+        .collect()
 }

@@ -535,23 +535,31 @@ impl Pool {
         &self,
         outgoing: &[Outgoing<'_>],
     ) -> Option<Vec<Result<Validated, ScoreError>>> {
-        let Some(reason) = self.disabled() else {
-            let taken = self.try_take()?;
-            return Some(self.score_all_in(taken, outgoing));
-        };
-        let disabled = || Err(ScoreError::new("disabled", reason.to_string()));
-        Some(outgoing.iter().map(|_| disabled()).collect())
+        if let Some(refused) = self.refused_while_disabled(outgoing) {
+            return Some(refused);
+        }
+        let taken = self.try_take()?;
+        Some(self.score_all_in(taken, outgoing))
     }
 
     /// Scores documents as [`Pool::try_score_all`] does, together in one
     /// worker, waiting for one if all are busy.
     pub fn score_all(&self, outgoing: &[Outgoing<'_>]) -> Vec<Result<Validated, ScoreError>> {
-        if let Some(reason) = self.disabled() {
-            let disabled = || Err(ScoreError::new("disabled", reason.to_string()));
-            return outgoing.iter().map(|_| disabled()).collect();
+        if let Some(refused) = self.refused_while_disabled(outgoing) {
+            return refused;
         }
         let taken = self.take();
         self.score_all_in(taken, outgoing)
+    }
+
+    /// An error for every document if the plugin has been disabled.
+    fn refused_while_disabled(
+        &self,
+        outgoing: &[Outgoing<'_>],
+    ) -> Option<Vec<Result<Validated, ScoreError>>> {
+        let reason = self.disabled()?;
+        let refused = || Err(ScoreError::new("disabled", reason.to_string()));
+        Some(outgoing.iter().map(|_| refused()).collect())
     }
 
     fn score_all_in(
