@@ -186,6 +186,9 @@ measure() { # name megabytes reviews
     reviews=$(tr -cd '\0' <"$files0" | wc -c)
     bytes=$(xargs -0 stat -c %s <"$files0" | awk '{s += $1} END {print s}')
     xargs -0 cat <"$files0" >/dev/null # into the page cache, for every tool alike
+    # A corpus just generated (and the release build) leave hundreds of MB
+    # of dirty pages, whose writeback would fall in the first rounds.
+    sync
 
     local round
     for ((round = 1; round <= ROUNDS; round++)); do

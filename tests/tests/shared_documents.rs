@@ -6,7 +6,7 @@
 use lessons::document::Document;
 use lessons::plugin::validate::Validated;
 use lessons::plugin::worker::{Outgoing, Pool, WorkerSettings};
-use lessons::plugin::{Instance, ScoreError};
+use lessons::plugin::{Instance, ScoreError, Turns};
 use lessons_tests::{
     artifacts, config_file, corpus_reviews, lessons_with_two_threads, reviews_by_id, scratch,
     stderr,
@@ -28,6 +28,7 @@ fn settings(slots: usize, capacity: usize, timeout: Duration) -> WorkerSettings 
         max_workers: 1,
         shared_bytes: capacity,
         slots: None,
+        turns: Arc::new(Turns::new()),
     }
     .sharing(slots)
 }

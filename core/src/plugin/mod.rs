@@ -8,12 +8,14 @@ pub mod instance;
 pub mod load;
 pub mod runner;
 pub mod trust;
+pub mod turns;
 pub mod validate;
 pub mod worker;
 
 pub use instance::{Instance, ScoreError};
 pub use load::{LoadError, Plugin, PluginSummary, load};
 pub use runner::Runner;
+pub use turns::Turns;
 
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,11 @@
 
 use super::instance::{Instance, ScoreError};
 use super::load::PluginSummary;
+use super::turns::Turns;
 use super::validate::Validated;
 use super::worker::{Outgoing, Pool};
 use crate::document::Document;
+use std::sync::Arc;
 
 /// One plugin of a run.
 pub enum Runner {
@@ -16,18 +18,22 @@ pub enum Runner {
         /// thread goes to another plugin first (the plugin's DFA caches
         /// then serve one thread after another, built once).
         busy: std::sync::Mutex<()>,
+        /// Told when a thread's turn at the instance ends.
+        turns: Arc<Turns>,
     },
     Isolated(Pool),
 }
 
 impl Runner {
-    /// A plugin instance created in this process.
-    pub fn in_process(instance: Instance) -> Runner {
+    /// A plugin instance created in this process, whose turns end in
+    /// `turns` (shared by the run's plugins).
+    pub fn in_process(instance: Instance, turns: Arc<Turns>) -> Runner {
         let summary = instance.summary();
         Runner::InProcess {
             instance,
             summary,
             busy: std::sync::Mutex::new(()),
+            turns,
         }
     }
 
@@ -59,9 +65,17 @@ impl Runner {
             return Some(Vec::new());
         }
         match self {
-            Runner::InProcess { instance, busy, .. } => {
-                let _busy = busy.try_lock().ok()?;
-                Some(score_each(instance, outgoing))
+            Runner::InProcess {
+                instance,
+                busy,
+                turns,
+                ..
+            } => {
+                let busy = busy.try_lock().ok()?;
+                let scored = score_each(instance, outgoing);
+                drop(busy);
+                turns.give_back();
+                Some(scored)
             }
             Runner::Isolated(pool) => pool.try_score_all(outgoing),
         }
@@ -80,11 +94,29 @@ impl Runner {
         beside: bool,
     ) -> Vec<Result<Validated, ScoreError>> {
         match self {
-            Runner::InProcess { instance, busy, .. } => {
-                let _busy = (!beside).then(|| busy.lock().unwrap_or_else(|p| p.into_inner()));
-                score_each(instance, outgoing)
+            Runner::InProcess {
+                instance,
+                busy,
+                turns,
+                ..
+            } => {
+                let busy = (!beside).then(|| busy.lock().unwrap_or_else(|p| p.into_inner()));
+                let scored = score_each(instance, outgoing);
+                if busy.is_some() {
+                    drop(busy);
+                    turns.give_back();
+                }
+                scored
             }
             Runner::Isolated(pool) => pool.score_all(outgoing),
+        }
+    }
+
+    /// Says that the run is over: a worker's input is closed, so that it
+    /// exits; nothing in this process.
+    pub fn end(&self) {
+        if let Runner::Isolated(pool) = self {
+            pool.end_inputs();
         }
     }
 

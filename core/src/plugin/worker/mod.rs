@@ -20,6 +20,7 @@ pub mod slots;
 
 use super::instance::{self, RawOutput, ScoreError};
 use super::load::{LoadError, PluginSummary};
+use super::turns::Turns;
 use super::validate::Validated;
 use crate::document::Document;
 use deadline::DeadlineReader;
@@ -58,6 +59,8 @@ pub struct WorkerSettings {
     /// The shared slots every worker of the run inherits, once made by
     /// [`WorkerSettings::sharing`].
     pub slots: Option<Arc<Slots>>,
+    /// Told whenever a worker of any plugin of the run is given back or lost.
+    pub turns: Arc<Turns>,
 }
 
 /// Why a worker gave no answer.
@@ -200,6 +203,12 @@ impl Worker {
         None
     }
 
+    /// Closes the worker's input: a healthy worker then destroys its
+    /// instance and exits.
+    fn end_input(&mut self) {
+        drop(self.requests.take());
+    }
+
     fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -210,7 +219,7 @@ impl Drop for Worker {
     fn drop(&mut self) {
         // Closing its input tells a healthy worker to destroy the instance
         // and exit; one that does not within a second is killed.
-        drop(self.requests.take());
+        self.end_input();
         self.reap(Duration::from_secs(1));
     }
 }
@@ -722,6 +731,17 @@ impl Pool {
         let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
         workers.idle.push(worker);
         self.returned.notify_one();
+        drop(workers);
+        self.settings.turns.give_back();
+    }
+
+    /// Tells every idle worker that the run is over (closes its input), so
+    /// that the workers of every plugin wind down together before they are
+    /// reaped one after another: reaped as each was told, seven workers
+    /// took 40-70 ms at the end of a run with both cores idle.
+    pub fn end_inputs(&self) {
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        workers.idle.iter_mut().for_each(Worker::end_input);
     }
 
     /// A worker stopped (crashed, timed out or never started): another may
@@ -730,6 +750,8 @@ impl Pool {
         let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
         workers.alive = workers.alive.saturating_sub(1);
         self.returned.notify_one();
+        drop(workers);
+        self.settings.turns.give_back();
     }
 
     /// Counts a failure, disabling the plugin when there are too many in a row.
@@ -764,6 +786,7 @@ impl WorkerSettings {
                 .unwrap_or(usize::MAX)
                 .saturating_mul(1024 * 1024),
             slots: None,
+            turns: Arc::new(Turns::new()),
         }
     }
 
