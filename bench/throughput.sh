@@ -18,7 +18,9 @@
 # turns to go first). proselint, slow and single-threaded, runs once.
 #
 # It prints one Markdown table (wall and CPU seconds, MB/s, reviews/s, peak
-# RSS, the ratio to `wc -w`) and the issue's targets, met or not, and writes
+# RSS, the ratio to `wc -w`) and the issue's targets, met or not (throughput
+# on a corpus of at least 2,000 reviews and 500 MB, as the issue asks; a
+# smaller corpus's throughput is given for the record), and writes
 # both to target/bench-throughput.md. MB are 10^6 bytes, for text and memory.
 #
 # Peak RSS: /usr/bin/time's maximum RSS is that of one process (the host, in
@@ -340,6 +342,7 @@ PY
     function num(x) { return x >= 100 ? sprintf("%.0f", x) : x >= 10 ? sprintf("%.1f", x) : x >= 1 ? sprintf("%.2f", x) : sprintf("%.3g", x) }
     function ratio(x) { return x >= 1 ? sprintf("%.2f", x) : sprintf("%.2g (1/%.0f)", x, 1 / x) }
     function yes(ok) { return ok ? "**yes**" : "**no**" }
+    function verdict(target, ok) { return target ? yes(ok) : (ok ? "it would be met" : "it would not be met") }
     {
         c = $1; t = $4; key = c SUBSEP t
         mb[key] = $2 / 1e6; n[key] = $3; wall[key] = ($5 > 0 ? $5 : 0.001); cpu[key] = ($6 > 0 ? $6 : 0.01)
@@ -361,17 +364,22 @@ PY
                 ratio(rate[key] / rate[c SUBSEP "wc"])
         }
         print ""
-        print "Targets (issue 8):"
+        print "Targets (issue 8): throughput on a corpus of at least 2,000 reviews and 500 MB, as the issue asks; memory at 100 and 500 MB."
         print ""
         for (i = 1; i <= corpora; i++) {
             c = order[i]; w = c SUBSEP "wc"; p = c SUBSEP "in-process"; s = c SUBSEP "isolated"; l = c SUBSEP "proselint"
             r = rate[p] / rate[w]
-            printf "- %s: in-process throughput at least 1/3 of `wc -w`: %s: %s against %s MB/s, %s (per CPU second: %s against %s, %s)\n", c,
-                yes(r >= 1 / 3), num(rate[p]), num(rate[w]), ratio(r), num(percpu[p]), num(percpu[w]), ratio(percpu[p] / percpu[w])
-            printf "- %s: isolated within 20%% of in-process: %s: wall %.2f s against %.2f s (%+.0f%%), CPU %.2f s against %.2f s (%+.0f%%)\n", c,
-                yes(wall[s] <= 1.2 * wall[p]), wall[s], wall[p], 100 * (wall[s] / wall[p] - 1), cpu[s], cpu[p], 100 * (cpu[s] / cpu[p] - 1)
-            printf "- %s: at least 100× proselint: %s: in-process %.0f×, isolated %.0f× (MB/s); per CPU second %.0f× and %.0f× (proselint uses one core)\n", c,
-                yes(rate[p] >= 100 * rate[l]), rate[p] / rate[l], rate[s] / rate[l], percpu[p] / percpu[l], percpu[s] / percpu[l]
+            # A smaller corpus is timed for the record: starting up (about
+            # 0.15 s) weighs five times more in it than in the one the issue
+            # names.
+            target = (n[w] >= 2000 && mb[w] >= 500)
+            label = target ? c : c " (for the record: under 2,000 reviews or 500 MB)"
+            printf "- %s: in-process throughput at least 1/3 of `wc -w`: %s: %s against %s MB/s, %s (per CPU second: %s against %s, %s)\n", label,
+                verdict(target, r >= 1 / 3), num(rate[p]), num(rate[w]), ratio(r), num(percpu[p]), num(percpu[w]), ratio(percpu[p] / percpu[w])
+            printf "- %s: isolated within 20%% of in-process: %s: wall %.2f s against %.2f s (%+.0f%%), CPU %.2f s against %.2f s (%+.0f%%)\n", label,
+                verdict(target, wall[s] <= 1.2 * wall[p]), wall[s], wall[p], 100 * (wall[s] / wall[p] - 1), cpu[s], cpu[p], 100 * (cpu[s] / cpu[p] - 1)
+            printf "- %s: at least 100× proselint: %s: in-process %.0f×, isolated %.0f× (MB/s); per CPU second %.0f× and %.0f× (proselint uses one core)\n", label,
+                verdict(target, rate[p] >= 100 * rate[l]), rate[p] / rate[l], rate[s] / rate[l], percpu[p] / percpu[l], percpu[s] / percpu[l]
         }
         if (corpora >= 2) {
             a = order[1]; b = order[corpora]
