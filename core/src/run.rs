@@ -728,7 +728,7 @@ fn score_with_each(
         if waits {
             turns.wait_after(seen);
         } else {
-            results[first] = instances[first].0.score_all_in_turn(&outgoing, true);
+            results[first] = instances[first].0.score_all_now(&outgoing);
             waiting.remove(0);
         }
     }

@@ -81,33 +81,16 @@ impl Runner {
         }
     }
 
-    /// Scores every document as [`Runner::score`] does, in one turn at the
-    /// plugin, waiting for the turn if another thread has it: in this
-    /// process unless `beside` (then the thread scores beside the other), in
-    /// workers always (a worker scores one review at a time), the group
-    /// going to the worker together. In this process, waiting keeps one set
-    /// of the plugin's DFA caches, where scoring beside another thread
-    /// builds a second set that learns the same states again.
-    pub fn score_all_in_turn(
-        &self,
-        outgoing: &[Outgoing<'_>],
-        beside: bool,
-    ) -> Vec<Result<Validated, ScoreError>> {
+    /// Scores every document as [`Runner::score`] does, even while another
+    /// thread has the plugin: in this process beside that thread, in
+    /// workers by waiting for one (a worker scores one review at a time),
+    /// the group going to it together. For when there are fewer plugins
+    /// than scoring threads, where waiting for a turn would leave threads
+    /// idle; scoring beside costs the plugin a second set of DFA caches,
+    /// which learns the same states again.
+    pub fn score_all_now(&self, outgoing: &[Outgoing<'_>]) -> Vec<Result<Validated, ScoreError>> {
         match self {
-            Runner::InProcess {
-                instance,
-                busy,
-                turns,
-                ..
-            } => {
-                let busy = (!beside).then(|| busy.lock().unwrap_or_else(|p| p.into_inner()));
-                let scored = score_each(instance, outgoing);
-                if busy.is_some() {
-                    drop(busy);
-                    turns.give_back();
-                }
-                scored
-            }
+            Runner::InProcess { instance, .. } => score_each(instance, outgoing),
             Runner::Isolated(pool) => pool.score_all(outgoing),
         }
     }
