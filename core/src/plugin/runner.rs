@@ -81,17 +81,19 @@ impl Runner {
         }
     }
 
-    /// Scores every document as [`Runner::score`] does, even while another
-    /// thread has the plugin: in this process beside that thread, in
-    /// workers by waiting for one (a worker scores one review at a time),
-    /// the group going to it together. For when there are fewer plugins
-    /// than scoring threads, where waiting for a turn would leave threads
-    /// idle; scoring beside costs the plugin a second set of DFA caches,
-    /// which learns the same states again.
-    pub fn score_all_now(&self, outgoing: &[Outgoing<'_>]) -> Vec<Result<Validated, ScoreError>> {
+    /// Scores every document as [`Runner::score`] does beside the thread
+    /// that has the plugin, if the plugin is in this process: for when there
+    /// are fewer plugins than scoring threads, where waiting for a turn
+    /// would leave threads idle (the plugin then builds a second set of DFA
+    /// caches, which learns the same states again). `None` for a plugin in
+    /// workers: a worker scores one review at a time, so the thread waits.
+    pub fn score_all_beside(
+        &self,
+        outgoing: &[Outgoing<'_>],
+    ) -> Option<Vec<Result<Validated, ScoreError>>> {
         match self {
-            Runner::InProcess { instance, .. } => score_each(instance, outgoing),
-            Runner::Isolated(pool) => pool.score_all(outgoing),
+            Runner::InProcess { instance, .. } => Some(score_each(instance, outgoing)),
+            Runner::Isolated(_) => None,
         }
     }
 

@@ -544,31 +544,12 @@ impl Pool {
         &self,
         outgoing: &[Outgoing<'_>],
     ) -> Option<Vec<Result<Validated, ScoreError>>> {
-        if let Some(refused) = self.refused_while_disabled(outgoing) {
-            return Some(refused);
+        if let Some(reason) = self.disabled() {
+            let refused = || Err(ScoreError::new("disabled", reason.to_string()));
+            return Some(outgoing.iter().map(|_| refused()).collect());
         }
         let taken = self.try_take()?;
         Some(self.score_all_in(taken, outgoing))
-    }
-
-    /// Scores documents as [`Pool::try_score_all`] does, together in one
-    /// worker, waiting for one if all are busy.
-    pub fn score_all(&self, outgoing: &[Outgoing<'_>]) -> Vec<Result<Validated, ScoreError>> {
-        if let Some(refused) = self.refused_while_disabled(outgoing) {
-            return refused;
-        }
-        let taken = self.take();
-        self.score_all_in(taken, outgoing)
-    }
-
-    /// An error for every document if the plugin has been disabled.
-    fn refused_while_disabled(
-        &self,
-        outgoing: &[Outgoing<'_>],
-    ) -> Option<Vec<Result<Validated, ScoreError>>> {
-        let reason = self.disabled()?;
-        let refused = || Err(ScoreError::new("disabled", reason.to_string()));
-        Some(outgoing.iter().map(|_| refused()).collect())
     }
 
     fn score_all_in(
